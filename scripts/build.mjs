@@ -1,0 +1,32 @@
+// Build: one ESM bundle for the CLI (dist/cli.js) and one for the library API
+// (dist/index.js). Code splitting keeps rarely used dependencies (ora, cosmiconfig,
+// the TLS probe) in chunks that load only when a command needs them: startup time
+// is paid on every run.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+rmSync(`${root}/dist`, { recursive: true, force: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // cosmiconfig loads TypeScript configs with the user's own `typescript`, if any.
+  external: ['typescript'],
+  // Bundled CommonJS dependencies call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __aitossCreateRequire } from 'node:module'; const require = __aitossCreateRequire(import.meta.url);",
+  },
+  define: { __AITOSS_VERSION__: JSON.stringify(JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).version) },
+  logLevel: 'warning',
+});

@@ -1,0 +1,98 @@
+/**
+ * The CLI entry: commander wiring, global options, and the one place where an outcome
+ * or an error becomes an exit code (0 success, 1 a failed gate or ping, 2 usage or
+ * input error). Nothing below this file exits the process.
+ */
+import { Command, CommanderError } from 'commander';
+import { isAitossError } from './core/errors.js';
+import { certInspectCommand } from './commands/cert-inspect.js';
+import type { CliIO, CommandContext, Outcome } from './commands/context.js';
+import { VERSION } from './version.js';
+
+export const EXIT = { success: 0, failure: 1, usage: 2, input: 2, bug: 70 } as const;
+
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('aitoss')
+    .description('Keep the mTLS client certificates of Apps in Toss partners healthy.')
+    .version(VERSION, '-V, --version')
+    .option('--no-color', 'never color the output (NO_COLOR is honored too)')
+    .option('--color', 'color the output even when it is not a terminal')
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Certificates for the Apps in Toss API are valid for 390 days; the console warns 30, 7 and 1
+day before expiry. Run 'aitoss <command> --help' for a command's options and examples.`,
+    );
+
+  const cert = new Command('cert').description('inspect and check mTLS client certificates');
+  cert.addCommand(certInspectCommand(ctx));
+  program.addCommand(cert);
+  return program;
+}
+
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let outcome: Outcome | undefined;
+  const ctx: CommandContext = { io, color: undefined, setOutcome: (o) => (outcome = o) };
+  const program = buildProgram(ctx);
+  const helpHint = (command: Command) => {
+    const names: string[] = [];
+    for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+    return `see '${names.join(' ')} --help'`;
+  };
+  const configure = (command: Command) => {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`aitoss: ${text.trim().replace(/^error: /, '')}; ${helpHint(command)}\n`),
+    });
+    command.hook('preAction', (thisCommand) => {
+      const color = thisCommand.optsWithGlobals().color as boolean | undefined;
+      ctx.color = argv.includes('--no-color') ? false : argv.includes('--color') ? true : color === false ? false : undefined;
+    });
+    command.commands.forEach(configure);
+  };
+  configure(program);
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (error) {
+    return exitCodeFor(error, io);
+  }
+  return outcome === 'failure' ? EXIT.failure : EXIT.success;
+}
+
+function exitCodeFor(error: unknown, io: CliIO): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
+      return EXIT.success;
+    }
+    // commander printed its one-line message already (see outputError).
+    return EXIT.usage;
+  }
+  if (isAitossError(error)) {
+    io.stderr.write(`aitoss: ${error.toLine()}\n`);
+    if (debugEnabled(io.env)) io.stderr.write(`${String(error.cause instanceof Error ? error.cause.stack : '')}\n`);
+    return error.kind === 'usage' ? EXIT.usage : EXIT.input;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`aitoss: internal error: ${message.split('\n')[0]}; please report it (DEBUG=aitoss shows details)\n`);
+  if (debugEnabled(io.env) && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+  return EXIT.bug;
+}
+
+function debugEnabled(env: NodeJS.ProcessEnv): boolean {
+  return (env.DEBUG ?? '').split(/[\s,]+/).some((name) => name === 'aitoss' || name === '*' || name === 'aitoss:*');
+}

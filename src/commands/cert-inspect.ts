@@ -1,0 +1,61 @@
+/**
+ * `aitoss cert inspect [PATH...]`: read, pair, verify and explain certificate/key pairs.
+ * It reports; it does not judge: exit 0 whenever every input was read.
+ *
+ * Exit codes: 0 every input read (whatever the levels); 2 usage or input error.
+ */
+import { Command } from 'commander';
+import { pairCertificates } from '../core/pairing.js';
+import { buildReport, type InspectReport } from '../core/report.js';
+import { usageError } from '../core/errors.js';
+import { loadCredentials, type CredentialRequest } from '../input/credentials.js';
+import { createSecretPrompt } from '../input/prompt.js';
+import { renderJson } from '../render/json.js';
+import { renderInspectText } from '../render/text.js';
+import { addCredentialOptions, atOption, type CredentialOptions } from './options.js';
+import { styleFor, type CommandContext, type CliIO } from './context.js';
+
+export interface InspectOptions extends CredentialOptions {
+  at?: Date;
+  json?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ aitoss cert inspect ~/Downloads/apps-in-toss        every pair in a folder, paired by public key
+  $ aitoss cert inspect --cert app.crt --key app.key
+  $ aitoss cert inspect --cert env:AITOSS_CERT --key env:AITOSS_KEY --json
+  $ aitoss cert inspect certs/ --at 2027-03-01           will it still be valid on launch day?
+
+Exit codes: 0 every input was read (whatever the levels; use 'aitoss cert check' to gate),
+            2 usage or input error.`;
+
+export function certInspectCommand(ctx: CommandContext): Command {
+  return addCredentialOptions(
+    new Command('inspect')
+      .description('parse certificate/key pairs, check that keys match, and show days left against the 30/7/1-day notices')
+      .argument('[path...]', 'certificate files, key files, or directories (not recursive); - reads stdin'),
+  )
+    .addOption(atOption())
+    .option('--json', 'machine-readable output (schemaVersion 1)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (paths: string[], options: InspectOptions) => {
+      const report = await inspect({ paths, ...options }, ctx.io);
+      ctx.io.stdout.write(options.json ? renderJson(report) : renderInspectText(report, styleFor(ctx)));
+      ctx.setOutcome('success');
+    });
+}
+
+/** Load, pair and report, as of `--at` or now. */
+export async function inspect(request: CredentialRequest & { at?: Date }, io: CliIO): Promise<InspectReport> {
+  if (request.paths.length === 0 && request.cert === undefined && request.key === undefined) {
+    throw usageError('name what to inspect: PATH..., or --cert SRC --key SRC');
+  }
+  const credentials = await loadCredentials(request, {
+    env: io.env,
+    stdin: io.stdin,
+    promptSecret: createSecretPrompt(io.stdin, io.stderr as NodeJS.WritableStream),
+  });
+  const pairing = pairCertificates(credentials.certificateFiles, credentials.keys, credentials.explicit);
+  return buildReport(pairing, request.at ?? io.now());
+}

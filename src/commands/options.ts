@@ -1,0 +1,45 @@
+/** Options and argument parsers shared by several commands. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+
+/**
+ * `--at DATE`: ISO 8601, a day (`2027-01-15`, read as 00:00 UTC) or a date-time with
+ * an offset or `Z` (`2027-01-15T09:00:00+09:00`).
+ */
+export function parseAt(value: string): Date {
+  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+  if (!iso.test(value)) {
+    throw new InvalidArgumentError('expected an ISO 8601 date such as 2027-01-15 or 2027-01-15T09:00:00+09:00');
+  }
+  const [year, month, day] = [value.slice(0, 4), value.slice(5, 7), value.slice(8, 10)].map(Number) as [number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    throw new InvalidArgumentError(`${value.slice(0, 10)} is not a calendar date`);
+  }
+  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value);
+  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : hasZone ? value.replace(' ', 'T') : `${value.replace(' ', 'T')}Z`);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`${value} is not a valid time`);
+  return date;
+}
+
+export function parsePositiveInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+export interface CredentialOptions {
+  cert?: string;
+  key?: string;
+  passphraseEnv?: string;
+}
+
+/** `--cert SRC`, `--key SRC`, `--passphrase-env NAME`. */
+export function addCredentialOptions(command: Command): Command {
+  return command
+    .option('--cert <src>', 'certificate: a file, - for stdin, or env:NAME (PEM, escaped PEM, or base64)')
+    .option('--key <src>', 'private key for --cert: a file, - for stdin, or env:NAME')
+    .option('--passphrase-env <name>', 'environment variable holding the key passphrase (default AITOSS_KEY_PASSPHRASE)');
+}
+
+export function atOption(): Option {
+  return new Option('--at <date>', 'evaluate as of this ISO 8601 date instead of now').argParser(parseAt);
+}

@@ -1,0 +1,71 @@
+/**
+ * What one source holds: its certificates (parsed) and its private keys (not yet
+ * decrypted). Pure: bytes in, data out.
+ */
+import { parseCertificate, type CertificateFacts } from './certificate.js';
+import { inputError } from './errors.js';
+import { decodeInput, type InputEncoding } from './pem.js';
+import { isKeyLabel, keyBlockFromDer, keyBlockFromPem, type KeyBlock } from './private-key.js';
+
+export interface SourceContents {
+  source: string;
+  encoding: InputEncoding;
+  certificates: CertificateFacts[];
+  keys: KeyBlock[];
+}
+
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+/** Blocks that come along with keys and carry nothing to check. */
+const SILENT_LABELS = new Set(['EC PARAMETERS', 'DH PARAMETERS']);
+
+/** Labels we recognise but cannot use, with what to do about them. */
+const UNUSABLE: Record<string, string> = {
+  'CERTIFICATE REQUEST': 'a certificate signing request (CSR), not a certificate: download the issued certificate from the console',
+  'NEW CERTIFICATE REQUEST': 'a certificate signing request (CSR), not a certificate: download the issued certificate from the console',
+  'PUBLIC KEY': 'a public key, not a private key: use the private key file downloaded with the certificate',
+  'RSA PUBLIC KEY': 'a public key, not a private key: use the private key file downloaded with the certificate',
+  PKCS7: 'a PKCS#7 bundle: convert it with `openssl pkcs7 -print_certs -in FILE -out cert.pem`',
+  'X509 CRL': 'a certificate revocation list, not a certificate',
+};
+
+/**
+ * Read a source's contents. Returns undefined when the bytes are not a certificate or
+ * key in any known encoding (callers decide whether that is an error); throws an
+ * AitossError when they claim to be one but are broken.
+ */
+export function readSourceContents(bytes: Uint8Array, source: string): SourceContents | undefined {
+  const decoded = decodeInput(bytes, source);
+  if (decoded.kind === 'unrecognized') return undefined;
+
+  if (decoded.kind === 'der') {
+    const key = keyBlockFromDer(decoded.der, source);
+    if (key) return { source, encoding: decoded.encoding, certificates: [], keys: [key] };
+    try {
+      return { source, encoding: decoded.encoding, certificates: [parseCertificate(decoded.der, source)], keys: [] };
+    } catch {
+      return undefined;
+    }
+  }
+
+  const contents: SourceContents = { source, encoding: decoded.encoding, certificates: [], keys: [] };
+  const unusable: string[] = [];
+  for (const block of decoded.blocks) {
+    if (CERTIFICATE_LABELS.has(block.label)) {
+      contents.certificates.push(parseCertificate(block.der, blockSource(source, block.position, decoded.blocks.length)));
+    } else if (isKeyLabel(block.label)) {
+      contents.keys.push(keyBlockFromPem(block, source));
+    } else if (!SILENT_LABELS.has(block.label)) {
+      unusable.push(block.label);
+    }
+  }
+  if (contents.certificates.length === 0 && contents.keys.length === 0) {
+    const label = unusable[0];
+    const what = label ? (UNUSABLE[label] ?? `a "${label}" PEM block, not a certificate or private key`) : 'no certificate or private key';
+    throw inputError(source, `holds ${what}`);
+  }
+  return contents;
+}
+
+function blockSource(source: string, position: number, count: number): string {
+  return count > 1 ? `${source} (block ${position})` : source;
+}

@@ -1,0 +1,104 @@
+/**
+ * Private keys in every form the console's users hold: PKCS#8, PKCS#1 (RSA), SEC1
+ * (EC), Ed25519, encrypted PKCS#8, legacy `Proc-Type: 4,ENCRYPTED` PEM, and DER.
+ * Loading is node:crypto's; this module decides the format, names problems in words,
+ * and keeps the key material inside a KeyObject: nothing here returns or prints it.
+ */
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { describePublicKey, type PublicKeyInfo } from './certificate.js';
+import { inputError } from './errors.js';
+import type { PemBlock } from './pem.js';
+
+export type KeyFormat = 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encrypted' | 'pkcs1-encrypted' | 'pkcs8-der' | 'pkcs1-der' | 'sec1-der';
+
+/** An undecoded key: where it came from and in what format. */
+export interface KeyBlock {
+  source: string;
+  format: KeyFormat;
+  encrypted: boolean;
+  /** PEM text (PEM formats) or DER bytes (DER formats). */
+  data: string | Buffer;
+}
+
+export interface LoadedKey {
+  source: string;
+  format: KeyFormat;
+  encrypted: boolean;
+  publicKey: PublicKeyInfo;
+  /** DER SubjectPublicKeyInfo of the key's public half. */
+  spki: Buffer;
+  /** SHA-256 of the public key (SPKI): safe to show, identifies the key. */
+  publicKeyFingerprintSha256: string;
+  keyObject: KeyObject;
+}
+
+const KEY_LABELS: Record<string, KeyFormat> = {
+  'PRIVATE KEY': 'pkcs8',
+  'RSA PRIVATE KEY': 'pkcs1',
+  'EC PRIVATE KEY': 'sec1',
+  'ENCRYPTED PRIVATE KEY': 'pkcs8-encrypted',
+};
+
+export function isKeyLabel(label: string): boolean {
+  return label in KEY_LABELS;
+}
+
+export function keyBlockFromPem(block: PemBlock, source: string): KeyBlock {
+  let format = KEY_LABELS[block.label];
+  if (format === undefined) throw new Error(`not a key label: ${block.label}`);
+  const legacyEncrypted = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
+  if (legacyEncrypted) format = 'pkcs1-encrypted';
+  return { source, format, encrypted: format.endsWith('-encrypted'), data: block.pem };
+}
+
+/** Try a DER blob as an unencrypted private key; undefined when it is none. */
+export function keyBlockFromDer(der: Buffer, source: string): KeyBlock | undefined {
+  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+    try {
+      createPrivateKey({ key: der, format: 'der', type });
+      return { source, format: `${type}-der`, encrypted: false, data: der };
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey {
+  if (block.encrypted && (passphrase === undefined || passphrase === '')) {
+    throw inputError(
+      block.source,
+      'the private key is encrypted and no passphrase was given',
+      'set AITOSS_KEY_PASSPHRASE, name a variable with --passphrase-env NAME, or run on a terminal to be prompted',
+    );
+  }
+  let keyObject: KeyObject;
+  try {
+    keyObject =
+      typeof block.data === 'string'
+        ? createPrivateKey({ key: block.data, format: 'pem', passphrase })
+        : createPrivateKey({ key: block.data, format: 'der', type: block.format.replace('-der', '') as 'pkcs8' | 'pkcs1' | 'sec1' });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (block.encrypted && /BAD_DECRYPT|INTERRUPTED_OR_CANCELLED|bad decrypt/i.test(`${code} ${(error as Error).message}`)) {
+      throw inputError(block.source, 'wrong passphrase for the encrypted private key', 'check AITOSS_KEY_PASSPHRASE or --passphrase-env', error);
+    }
+    throw inputError(block.source, `the private key could not be read${code ? ` (${code})` : ''}`, 'the file is damaged or not a private key; download it again', error);
+  }
+  const publicKeyObject = createPublicKey(keyObject);
+  const spki = publicKeyObject.export({ type: 'spki', format: 'der' });
+  return {
+    source: block.source,
+    format: block.format,
+    encrypted: block.encrypted,
+    publicKey: describePublicKey(publicKeyObject),
+    spki,
+    publicKeyFingerprintSha256: fingerprint(spki),
+    keyObject,
+  };
+}
+
+/** Colon-separated upper-case SHA-256, the form OpenSSL and node print. */
+export function fingerprint(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}

@@ -1,0 +1,13 @@
+/**
+ * The library API: everything the CLI does, usable without the CLI.
+ */
+export { AitossError } from './core/errors.js';
+export { decodeInput, parsePem, type PemBlock, type DecodedInput } from './core/pem.js';
+export { parseCertificate, type CertificateFacts, type PublicKeyInfo } from './core/certificate.js';
+export { loadPrivateKey, keyBlockFromPem, keyBlockFromDer, type KeyBlock, type LoadedKey } from './core/private-key.js';
+export { readSourceContents, type SourceContents } from './core/credentials.js';
+export { pairCertificates, type Pairing, type PairedCertificate, type CertificateFile } from './core/pairing.js';
+export * from './core/lifecycle.js';
+export { buildReport, SCHEMA_VERSION, type InspectReport, type CertificateReport, type KeyReport, type Problem } from './core/report.js';
+export { loadCredentials, type Credentials, type CredentialRequest } from './input/credentials.js';
+export { main } from './cli.js';

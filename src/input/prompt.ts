@@ -1,0 +1,37 @@
+/**
+ * A hidden prompt on the terminal, for key passphrases (never taken from argv).
+ * Reads raw keystrokes so nothing is echoed.
+ */
+import type { ReadStream } from 'node:tty';
+
+export function createSecretPrompt(
+  stdin: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawMode'>>,
+  out: NodeJS.WritableStream,
+): ((question: string) => Promise<string>) | undefined {
+  if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') return undefined;
+  const setRawMode = stdin.setRawMode.bind(stdin);
+  return (question) =>
+    new Promise<string>((resolve, reject) => {
+      out.write(question);
+      let value = '';
+      setRawMode(true);
+      stdin.resume();
+      const finish = (error?: Error) => {
+        stdin.off('data', onData);
+        setRawMode(false);
+        stdin.pause();
+        out.write('\n');
+        if (error) reject(error);
+        else resolve(value);
+      };
+      const onData = (chunk: Buffer | string) => {
+        for (const char of chunk.toString('utf8')) {
+          if (char === '\r' || char === '\n' || char === '\u0004') return finish();
+          if (char === '\u0003') return finish(Object.assign(new Error('cancelled'), { code: 'ABORT_ERR' }));
+          if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
+          else value += char;
+        }
+      };
+      stdin.on('data', onData);
+    });
+}

@@ -1,0 +1,66 @@
+/**
+ * Colors with meaning. chalk does the coloring; whether to color is decided here from
+ * the stream and the environment (NO_COLOR, FORCE_COLOR, TERM=dumb, non-TTY) and the
+ * `--no-color`/`--color` flags, so tests can ask for either.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Level } from '../core/lifecycle.js';
+import type { Severity } from '../core/report.js';
+
+export type ColorLevel = 0 | 1 | 2 | 3;
+
+export interface Style {
+  enabled: boolean;
+  level(level: Level, text: string): string;
+  severity(severity: Severity, text: string): string;
+  pass(text: string): string;
+  fail(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+export function colorLevelFor(
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv,
+  flag?: boolean,
+): ColorLevel {
+  if (flag === false) return 0;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0;
+    if (force === '2' || force === '3') return Number(force) as ColorLevel;
+    return 1;
+  }
+  if (flag === true) return 1;
+  if (!stream.isTTY || env.TERM === 'dumb') return 0;
+  if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
+  if ((env.TERM ?? '').includes('256')) return 2;
+  return 1;
+}
+
+export function createStyle(colorLevel: ColorLevel): Style {
+  const c: ChalkInstance = new Chalk({ level: colorLevel });
+  const byLevel: Record<Level, (text: string) => string> = {
+    ok: c.green,
+    expiring: c.yellow,
+    urgent: c.red,
+    critical: c.bold.red,
+    expired: c.bold.red,
+    'not-yet-valid': c.magenta,
+  };
+  const bySeverity: Record<Severity, (text: string) => string> = {
+    error: c.red,
+    warning: c.yellow,
+    info: c.dim,
+  };
+  return {
+    enabled: colorLevel > 0,
+    level: (level, text) => byLevel[level](text),
+    severity: (severity, text) => bySeverity[severity](text),
+    pass: (text) => c.bold.green(text),
+    fail: (text) => c.bold.red(text),
+    bold: (text) => c.bold(text),
+    dim: (text) => c.dim(text),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Human output of an inspection: one aligned block per certificate, colored by level,
+ * ending with the next action; then keys without a certificate and a summary line.
+ * Pure: report in, text out.
+ */
+import { LEVEL_ORDER, PLATFORM_VALIDITY_DAYS } from '../core/lifecycle.js';
+import { plural, type CertificateReport, type InspectReport, type KeyReport, type Problem } from '../core/report.js';
+import type { Style } from './style.js';
+
+const LABEL_WIDTH = 13;
+
+export const LEVEL_LABEL: Record<CertificateReport['level'], string> = {
+  ok: 'OK',
+  expiring: 'EXPIRING',
+  urgent: 'URGENT',
+  critical: 'CRITICAL',
+  expired: 'EXPIRED',
+  'not-yet-valid': 'NOT YET VALID',
+};
+
+export function renderInspectText(report: InspectReport, style: Style): string {
+  const blocks = [
+    ...report.certificates.map((c) => renderCertificate(c, style)),
+    ...report.keys.map((k) => renderKey(k, style)),
+  ];
+  return `${[...blocks, renderSummary(report, style)].join('\n\n')}\n`;
+}
+
+export function renderCertificate(cert: CertificateReport, style: Style): string {
+  const title = cert.position > 1 || cert.chain.length > 0 ? `${cert.source} (block ${cert.position})` : cert.source;
+  const lines = [
+    `${style.bold(title)}  ${style.level(cert.level, LEVEL_LABEL[cert.level])}  ${style.level(cert.level, remainingPhrase(cert))}`,
+    row('subject', cert.subject),
+    row('issuer', cert.issuer),
+    row('serial', cert.serialNumber),
+    row('valid', `${stamp(cert.notBefore)} → ${stamp(cert.notAfter)}`),
+    row(
+      'period',
+      `${formatDays(cert.validityDays)} days${cert.platformValidity ? ` (the platform's ${PLATFORM_VALIDITY_DAYS})` : style.severity('warning', ` (not the platform's ${PLATFORM_VALIDITY_DAYS})`)}`,
+    ),
+    row('key', keyLine(cert, style)),
+    row('public key', publicKeyText(cert.publicKey)),
+    row('client auth', cert.clientAuth ? `allowed${cert.extendedKeyUsage ? ` (${cert.extendedKeyUsage.join(', ')})` : ' (no extended key usage: any use)'}` : style.severity('error', `not allowed (${(cert.extendedKeyUsage ?? []).join(', ')})`)),
+    row('sha256', cert.fingerprintSha256),
+  ];
+  for (const link of cert.chain) {
+    lines.push(
+      row(
+        link === cert.chain[0] ? 'chain' : '',
+        `block ${link.position}: ${link.subject}${link.issuedLeaf ? ' (issuer)' : ''}, expires ${link.notAfter.slice(0, 10)}`,
+      ),
+    );
+  }
+  for (const problem of cert.problems) lines.push(problemLine(problem, style));
+  lines.push(`  ${style.level(cert.level, '→')} ${cert.nextAction}`);
+  return lines.join('\n');
+}
+
+function renderKey(key: KeyReport, style: Style): string {
+  return [
+    `${style.bold(key.source)}  ${style.dim('KEY WITHOUT CERTIFICATE')}`,
+    row('public key', `${publicKeyText(key.publicKey)}, ${key.format}${key.encrypted ? ' (encrypted)' : ''}`),
+    row('sha256 (pub)', key.publicKeyFingerprintSha256),
+    ...key.problems.map((p) => problemLine(p, style)),
+  ].join('\n');
+}
+
+function renderSummary(report: InspectReport, style: Style): string {
+  const counts = LEVEL_ORDER.map((level) => [level, report.certificates.filter((c) => c.level === level).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([level, n]) => style.level(level, `${n} ${level}`));
+  const parts = [`${plural(report.certificates.length, 'certificate')}${counts.length ? `: ${counts.join(', ')}` : ''}`];
+  if (report.keys.length > 0) parts.push(plural(report.keys.length, 'key') + ' without a certificate');
+  parts.push(`as of ${stamp(report.evaluatedAt)}`);
+  return style.dim(parts.join(' · '));
+}
+
+export function remainingPhrase(cert: Pick<CertificateReport, 'level' | 'daysRemaining' | 'notBefore' | 'notAfter'>): string {
+  if (cert.level === 'expired') return `expired ${plural(-cert.daysRemaining, 'day')} ago`.replace('expired 0 days ago', 'expired today');
+  if (cert.level === 'not-yet-valid') return `valid from ${cert.notBefore.slice(0, 10)}`;
+  return `${plural(cert.daysRemaining, 'day')} left, expires ${cert.notAfter.slice(0, 10)}`;
+}
+
+function keyLine(cert: CertificateReport, style: Style): string {
+  if (cert.keyMatch === true) return `${style.pass('matches')} ${cert.keySource}`;
+  if (cert.keyMatch === false) return `${style.fail('DOES NOT MATCH')} ${cert.keySource}`;
+  return style.dim('no key found');
+}
+
+function problemLine(problem: Problem, style: Style): string {
+  const mark = problem.severity === 'error' ? '✗' : problem.severity === 'warning' ? '!' : '·';
+  return `  ${style.severity(problem.severity, `${mark} ${problem.message}`)}`;
+}
+
+export function publicKeyText(key: CertificateReport['publicKey']): string {
+  if (key.size !== undefined) return `${key.algorithm} ${key.size}`;
+  if (key.curve !== undefined) return `${key.algorithm} ${key.curve}`;
+  return key.algorithm;
+}
+
+function row(label: string, value: string): string {
+  return `  ${label.padEnd(LABEL_WIDTH)}${value}`;
+}
+
+/** `2026-06-01T00:00:00.000Z` → `2026-06-01 00:00 UTC`. */
+export function stamp(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function formatDays(days: number): string {
+  return Number.isInteger(days) ? String(days) : days.toFixed(2);
+}

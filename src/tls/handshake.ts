@@ -1,0 +1,406 @@
+// Did the server ask for a client certificate? Node and OpenSSL don't tell a client: there is
+// no event for the CertificateRequest, `SSL_CTX_set_client_cert_cb` and `SSL_get_client_CA_list`
+// are not exposed, and `getCertificate()` returns the configured certificate whether it was
+// sent or not. So we read the server's handshake bytes ourselves:
+// - the TCP stream is wrapped in a pass-through Duplex that copies what the server sends
+//   (`HandshakeRecorder.tap`); Node then runs TLS over it unchanged (same errors, same alerts);
+// - TLS 1.2: the handshake up to ServerHelloDone is plaintext; a CertificateRequest (type 13)
+//   is there or not;
+// - TLS 1.3: the CertificateRequest is encrypted with the server handshake traffic secret,
+//   which Node hands out in the `keylog` event; we decrypt the handshake records (AES-GCM or
+//   ChaCha20-Poly1305) up to the server's Certificate/Finished.
+// The CertificateRequest also names the CAs the server accepts (certificate_authorities).
+// Anything unexpected gives `requested: null`, never an exception.
+import { createDecipheriv, createHmac } from 'node:crypto';
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+
+const MAX_CAPTURE = 256 * 1024;
+
+export interface HandshakeObservation {
+  /** true: CertificateRequest seen; false: the server's flight ended without one; null: unknown. */
+  requested: boolean | null;
+  /** Distinguished names from certificate_authorities, when the server sent the extension/list. */
+  acceptableCAs?: string[];
+  /** Negotiated version as read from ServerHello ('TLSv1.2' | 'TLSv1.3'), if one arrived. */
+  version?: string;
+}
+
+/** Collects the server's bytes and the TLS 1.3 handshake secret for one connection. */
+export class HandshakeRecorder {
+  private readonly chunks: Buffer[] = [];
+  private captured = 0;
+  private serverHandshakeSecret: Buffer | undefined;
+
+  /** A Duplex that forwards to `socket` and records what the server sends. */
+  tap(socket: Socket): Duplex {
+    return new TapStream(socket, (chunk) => this.record(chunk));
+  }
+
+  record(chunk: Buffer): void {
+    if (this.captured >= MAX_CAPTURE) return;
+    this.chunks.push(chunk);
+    this.captured += chunk.length;
+  }
+
+  /** Feed each line of the TLS socket's `keylog` event. */
+  keylog(line: Buffer): void {
+    const text = line.toString('latin1').trim();
+    const match = /^SERVER_HANDSHAKE_TRAFFIC_SECRET [0-9a-fA-F]+ ([0-9a-fA-F]+)$/.exec(text);
+    if (match?.[1]) this.serverHandshakeSecret = Buffer.from(match[1], 'hex');
+  }
+
+  observe(): HandshakeObservation {
+    try {
+      return analyseServerFlight(Buffer.concat(this.chunks), this.serverHandshakeSecret);
+    } catch {
+      return { requested: null };
+    }
+  }
+}
+
+/** Pass-through Duplex over a connected socket, reporting every chunk read. */
+class TapStream extends Duplex {
+  constructor(
+    private readonly inner: Socket,
+    onData: (chunk: Buffer) => void,
+  ) {
+    super();
+    inner.on('data', (chunk: Buffer) => {
+      onData(chunk);
+      if (!this.push(chunk)) inner.pause();
+    });
+    inner.on('end', () => this.push(null));
+    inner.on('error', (err) => this.destroy(err));
+    inner.on('close', () => this.destroy());
+  }
+
+  override _read(): void {
+    this.inner.resume();
+  }
+
+  override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.inner.write(chunk, encoding, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.inner.end();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.inner.destroy();
+    callback(error);
+  }
+}
+
+// --- TLS record and handshake parsing -------------------------------------------------------
+
+const CONTENT_CCS = 20;
+const CONTENT_ALERT = 21;
+const CONTENT_HANDSHAKE = 22;
+const CONTENT_APPLICATION = 23;
+
+const HS_SERVER_HELLO = 2;
+const HS_CERTIFICATE = 11;
+const HS_CERTIFICATE_REQUEST = 13;
+const HS_SERVER_HELLO_DONE = 14;
+const HS_FINISHED = 20;
+
+const HELLO_RETRY_RANDOM = Buffer.from(
+  'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c',
+  'hex',
+);
+
+interface Tls13Suite {
+  cipher: 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+  keyLength: number;
+  hash: 'sha256' | 'sha384';
+}
+
+const TLS13_SUITES: ReadonlyMap<number, Tls13Suite> = new Map([
+  [0x1301, { cipher: 'aes-128-gcm', keyLength: 16, hash: 'sha256' }],
+  [0x1302, { cipher: 'aes-256-gcm', keyLength: 32, hash: 'sha384' }],
+  [0x1303, { cipher: 'chacha20-poly1305', keyLength: 32, hash: 'sha256' }],
+]);
+
+interface TlsRecord {
+  type: number;
+  header: Buffer;
+  payload: Buffer;
+}
+
+function* records(data: Buffer): Generator<TlsRecord> {
+  let offset = 0;
+  while (offset + 5 <= data.length) {
+    const length = data.readUInt16BE(offset + 3);
+    if (offset + 5 + length > data.length) return;
+    yield {
+      type: data[offset] ?? 0,
+      header: data.subarray(offset, offset + 5),
+      payload: data.subarray(offset + 5, offset + 5 + length),
+    };
+    offset += 5 + length;
+  }
+}
+
+/** Reassembles handshake messages that may span records or share one. */
+class HandshakeReader {
+  private buffer = Buffer.alloc(0);
+
+  push(bytes: Buffer): Array<{ type: number; body: Buffer }> {
+    this.buffer = Buffer.concat([this.buffer, bytes]);
+    const messages: Array<{ type: number; body: Buffer }> = [];
+    while (this.buffer.length >= 4) {
+      const length = this.buffer.readUIntBE(1, 3);
+      if (this.buffer.length < 4 + length) break;
+      messages.push({ type: this.buffer[0] ?? 0, body: this.buffer.subarray(4, 4 + length) });
+      this.buffer = this.buffer.subarray(4 + length);
+    }
+    return messages;
+  }
+}
+
+interface ServerHello {
+  version: 'TLSv1.2' | 'TLSv1.3' | 'other';
+  suite: number;
+  retry: boolean;
+}
+
+function parseServerHello(body: Buffer): ServerHello {
+  const legacyVersion = body.readUInt16BE(0);
+  const random = body.subarray(2, 34);
+  let offset = 34;
+  const sessionIdLength = body[offset] ?? 0;
+  offset += 1 + sessionIdLength;
+  const suite = body.readUInt16BE(offset);
+  offset += 3; // suite + compression method
+  let version: ServerHello['version'] = legacyVersion === 0x0303 ? 'TLSv1.2' : 'other';
+  if (offset + 2 <= body.length) {
+    const end = Math.min(body.length, offset + 2 + body.readUInt16BE(offset));
+    offset += 2;
+    while (offset + 4 <= end) {
+      const type = body.readUInt16BE(offset);
+      const length = body.readUInt16BE(offset + 2);
+      if (type === 43 && length === 2 && body.readUInt16BE(offset + 4) === 0x0304) version = 'TLSv1.3';
+      offset += 4 + length;
+    }
+  }
+  return { version, suite, retry: random.equals(HELLO_RETRY_RANDOM) };
+}
+
+/** TLS 1.2 CertificateRequest: types, signature algorithms, certificate_authorities. */
+function parseCertificateRequest12(body: Buffer): string[] {
+  let offset = 1 + (body[0] ?? 0);
+  offset += 2 + body.readUInt16BE(offset);
+  return distinguishedNames(body, offset);
+}
+
+/** TLS 1.3 CertificateRequest: context, extensions (certificate_authorities is 47). */
+function parseCertificateRequest13(body: Buffer): string[] {
+  let offset = 1 + (body[0] ?? 0);
+  const end = offset + 2 + body.readUInt16BE(offset);
+  offset += 2;
+  while (offset + 4 <= end) {
+    const type = body.readUInt16BE(offset);
+    const length = body.readUInt16BE(offset + 2);
+    if (type === 47) return distinguishedNames(body, offset + 4);
+    offset += 4 + length;
+  }
+  return [];
+}
+
+/** A `DistinguishedName certificate_authorities<0..2^16-1>` list at `offset`. */
+function distinguishedNames(body: Buffer, offset: number): string[] {
+  const end = offset + 2 + body.readUInt16BE(offset);
+  const names: string[] = [];
+  let cursor = offset + 2;
+  while (cursor + 2 <= end) {
+    const length = body.readUInt16BE(cursor);
+    const der = body.subarray(cursor + 2, cursor + 2 + length);
+    names.push(formatName(der));
+    cursor += 2 + length;
+  }
+  return names;
+}
+
+function analyseServerFlight(data: Buffer, secret: Buffer | undefined): HandshakeObservation {
+  const observation: HandshakeObservation = { requested: null };
+  const plain = new HandshakeReader();
+  let tls13: { suite: Tls13Suite; key: Buffer; iv: Buffer } | undefined;
+  let encrypted: HandshakeReader | undefined;
+  let sequence = 0n;
+
+  const onMessage = (type: number, body: Buffer): boolean => {
+    if (type === HS_SERVER_HELLO) {
+      const hello = parseServerHello(body);
+      if (hello.retry) return false;
+      observation.version = hello.version === 'other' ? undefined : hello.version;
+      if (hello.version === 'TLSv1.3') {
+        const suite = TLS13_SUITES.get(hello.suite);
+        if (!suite || !secret) return true; // can't decrypt: unknown
+        tls13 = {
+          suite,
+          key: expandLabel(suite.hash, secret, 'key', suite.keyLength),
+          iv: expandLabel(suite.hash, secret, 'iv', 12),
+        };
+        encrypted = new HandshakeReader();
+      }
+      return false;
+    }
+    if (type === HS_CERTIFICATE_REQUEST) {
+      observation.requested = true;
+      const names = observation.version === 'TLSv1.3' ? parseCertificateRequest13(body) : parseCertificateRequest12(body);
+      if (names.length > 0) observation.acceptableCAs = names;
+      return true;
+    }
+    // The server's flight ended (or went past where a CertificateRequest belongs) without one.
+    if (type === HS_SERVER_HELLO_DONE || (observation.version === 'TLSv1.3' && (type === HS_CERTIFICATE || type === HS_FINISHED))) {
+      observation.requested = false;
+      return true;
+    }
+    return false;
+  };
+
+  for (const record of records(data)) {
+    if (record.type === CONTENT_ALERT) break;
+    if (!tls13) {
+      if (record.type === CONTENT_CCS) break; // TLS 1.2: encrypted from here on
+      if (record.type !== CONTENT_HANDSHAKE) break;
+      for (const message of plain.push(record.payload)) {
+        if (onMessage(message.type, message.body)) return observation;
+      }
+      continue;
+    }
+    if (record.type === CONTENT_CCS) continue; // middlebox-compatibility record
+    if (record.type !== CONTENT_APPLICATION || !encrypted) break;
+    const inner = decryptRecord(tls13, sequence++, record);
+    let end = inner.length;
+    while (end > 0 && inner[end - 1] === 0) end--;
+    const contentType = inner[end - 1];
+    if (contentType !== CONTENT_HANDSHAKE) break;
+    for (const message of encrypted.push(inner.subarray(0, end - 1))) {
+      if (onMessage(message.type, message.body)) return observation;
+    }
+  }
+  return observation;
+}
+
+/** HKDF-Expand-Label (RFC 8446 §7.1) with an empty context; `length` ≤ one hash block. */
+function expandLabel(hash: 'sha256' | 'sha384', secret: Buffer, label: string, length: number): Buffer {
+  const fullLabel = Buffer.from(`tls13 ${label}`, 'latin1');
+  const info = Buffer.concat([
+    Buffer.from([length >> 8, length & 0xff, fullLabel.length]),
+    fullLabel,
+    Buffer.from([0]),
+  ]);
+  return createHmac(hash, secret).update(info).update(Buffer.from([1])).digest().subarray(0, length);
+}
+
+function decryptRecord(state: { suite: Tls13Suite; key: Buffer; iv: Buffer }, sequence: bigint, record: TlsRecord): Buffer {
+  const nonce = Buffer.from(state.iv);
+  const seq = Buffer.alloc(8);
+  seq.writeBigUInt64BE(sequence);
+  for (let i = 0; i < 8; i++) nonce[4 + i] = (nonce[4 + i] ?? 0) ^ (seq[i] ?? 0);
+  const ciphertext = record.payload.subarray(0, record.payload.length - 16);
+  const tag = record.payload.subarray(record.payload.length - 16);
+  const decipher =
+    state.suite.cipher === 'chacha20-poly1305'
+      ? createDecipheriv(state.suite.cipher, state.key, nonce, { authTagLength: 16 })
+      : createDecipheriv(state.suite.cipher, state.key, nonce, { authTagLength: 16 });
+  decipher.setAAD(record.header);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+}
+
+// --- Distinguished names ---------------------------------------------------------------------
+
+const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.42': 'GN',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+interface Tlv {
+  tag: number;
+  value: Buffer;
+  next: number;
+}
+
+function readTlv(der: Buffer, offset: number): Tlv {
+  const tag = der[offset] ?? 0;
+  let length = der[offset + 1] ?? 0;
+  let start = offset + 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    if (bytes < 1 || bytes > 3) throw new Error('unsupported DER length');
+    length = der.readUIntBE(start, bytes);
+    start += bytes;
+  }
+  if (start + length > der.length) throw new Error('truncated DER');
+  return { tag, value: der.subarray(start, start + length), next: start + length };
+}
+
+function decodeOid(bytes: Buffer): string {
+  const parts: number[] = [];
+  let value = 0;
+  for (const byte of bytes) {
+    value = value * 128 + (byte & 0x7f);
+    if (!(byte & 0x80)) {
+      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+      else parts.push(value);
+      value = 0;
+    }
+  }
+  return parts.join('.');
+}
+
+function decodeString(tag: number, bytes: Buffer): string {
+  switch (tag) {
+    case 0x0c: // UTF8String
+      return bytes.toString('utf8');
+    case 0x1e: // BMPString
+      return bytes.swap16().toString('utf16le');
+    case 0x13: // PrintableString
+    case 0x16: // IA5String
+    case 0x14: // TeletexString
+      return bytes.toString('latin1');
+    default:
+      return `#${bytes.toString('hex')}`;
+  }
+}
+
+/** A DER Name as `CN=…, O=…` in encoded order, the way OpenSSL prints it on one line. */
+export function formatName(der: Buffer): string {
+  try {
+    const name = readTlv(der, 0);
+    const parts: string[] = [];
+    let setOffset = 0;
+    while (setOffset < name.value.length) {
+      const set = readTlv(name.value, setOffset);
+      let attrOffset = 0;
+      while (attrOffset < set.value.length) {
+        const attr = readTlv(set.value, attrOffset);
+        const oid = readTlv(attr.value, 0);
+        const value = readTlv(attr.value, oid.next);
+        const type = decodeOid(oid.value);
+        parts.push(`${NAME_ATTRIBUTES[type] ?? type}=${decodeString(value.tag, Buffer.from(value.value))}`);
+        attrOffset = attr.next;
+      }
+      setOffset = set.next;
+    }
+    return parts.join(', ');
+  } catch {
+    return `#${der.toString('hex')}`;
+  }
+}

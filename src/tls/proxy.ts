@@ -1,0 +1,134 @@
+// HTTPS_PROXY / NO_PROXY, and the CONNECT tunnel the probe runs TLS through. The client
+// certificate goes to the origin inside the tunnel; the proxy only relays bytes.
+import http from 'node:http';
+import net from 'node:net';
+
+/**
+ * The proxy to use for `url`, from HTTPS_PROXY/https_proxy (lower case wins, as in curl),
+ * unless NO_PROXY/no_proxy matches. NO_PROXY is a comma- or space-separated list of `*`, host
+ * names (matching the host and its subdomains; a leading `.` or `*.` is ignored), IP
+ * addresses, CIDR ranges, each optionally with `:port`. A value without a scheme means `http://`.
+ */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
+  const raw = (env.https_proxy ?? env.HTTPS_PROXY ?? '').trim();
+  if (!raw) return undefined;
+  const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+  if (bypassesProxy(url, noProxy)) return undefined;
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function defaultPort(url: URL): number {
+  if (url.port) return Number(url.port);
+  return url.protocol === 'http:' ? 80 : 443;
+}
+
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+function bypassesProxy(url: URL, noProxy: string): boolean {
+  const host = hostOf(url).toLowerCase().replace(/\.$/, '');
+  const port = defaultPort(url);
+  for (const rawEntry of noProxy.split(/[\s,]+/)) {
+    let entry = rawEntry.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    let entryPort: number | undefined;
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed?.[1]) {
+      entry = bracketed[1];
+      entryPort = bracketed[2] ? Number(bracketed[2]) : undefined;
+    } else {
+      const withPort = /^(.*[^:]):(\d+)$/.exec(entry);
+      if (withPort?.[1] && withPort[2] && net.isIP(entry) === 0) {
+        entry = withPort[1];
+        entryPort = Number(withPort[2]);
+      }
+    }
+    if (entryPort !== undefined && entryPort !== port) continue;
+    if (entry.includes('/')) {
+      if (inCidr(host, entry)) return true;
+      continue;
+    }
+    entry = entry.replace(/^\*?\./, '').replace(/\.$/, '');
+    if (!entry) continue;
+    if (host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+function inCidr(host: string, cidr: string): boolean {
+  const family = net.isIP(host);
+  const [network, bits] = cidr.split('/');
+  if (!family || !network || bits === undefined || net.isIP(network) !== family) return false;
+  const list = new net.BlockList();
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  try {
+    list.addSubnet(network, Number(bits), type);
+    return list.check(host, type);
+  } catch {
+    return false;
+  }
+}
+
+/** A proxy URL fit for display: no credentials, no path. */
+export function redactProxy(proxy: URL): string {
+  return `${proxy.protocol}//${proxy.host}`;
+}
+
+/** The CONNECT answer was not 2xx. */
+export class ProxyConnectError extends Error {
+  readonly code: string;
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly target: string,
+  ) {
+    super(`the proxy answered ${status}${statusText ? ` ${statusText}` : ''} to CONNECT ${target}`);
+    this.name = 'ProxyConnectError';
+    this.code = `PROXY_${status}`;
+  }
+}
+
+/**
+ * Ask the proxy, over the connected `socket`, for a tunnel to `host:port`. Resolves with the
+ * same socket, now a byte pipe to the origin. Rejects with ProxyConnectError or a socket error.
+ */
+export function openTunnel(socket: net.Socket, proxy: URL, host: string, port: number): Promise<net.Socket> {
+  const target = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  const headers: Record<string, string> = { host: target };
+  if (proxy.username || proxy.password) {
+    const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  }
+  return new Promise((resolve, reject) => {
+    // No `agent`: with `createConnection` the request runs on our socket, and nothing is pooled.
+    const request = http.request({
+      method: 'CONNECT',
+      path: target,
+      headers,
+      setHost: false,
+      createConnection: () => socket,
+    });
+    request.once('connect', (response: http.IncomingMessage, tunnel: net.Socket, head: Buffer) => {
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        tunnel.destroy();
+        reject(new ProxyConnectError(status, response.statusMessage ?? '', target));
+        return;
+      }
+      if (head.length > 0) tunnel.unshift(head);
+      resolve(tunnel);
+    });
+    request.once('response', (response: http.IncomingMessage) => {
+      response.resume();
+      reject(new ProxyConnectError(response.statusCode ?? 0, response.statusMessage ?? '', target));
+    });
+    request.once('error', reject);
+    request.end();
+  });
+}
