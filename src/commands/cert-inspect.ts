@@ -5,15 +5,11 @@
  * Exit codes: 0 every input read (whatever the levels); 2 usage or input error.
  */
 import { Command } from 'commander';
-import { pairCertificates } from '../core/pairing.js';
-import { buildReport, type InspectReport } from '../core/report.js';
-import { usageError } from '../core/errors.js';
-import { loadCredentials, type CredentialRequest } from '../input/credentials.js';
-import { createSecretPrompt } from '../input/prompt.js';
+import { inspectInputs } from '../input/inspect-inputs.js';
 import { renderJson } from '../render/json.js';
 import { renderInspectText } from '../render/text.js';
 import { addCredentialOptions, atOption, type CredentialOptions } from './options.js';
-import { styleFor, type CommandContext, type CliIO } from './context.js';
+import { styleFor, type CommandContext } from './context.js';
 
 export interface InspectOptions extends CredentialOptions {
   at?: Date;
@@ -40,22 +36,12 @@ export function certInspectCommand(ctx: CommandContext): Command {
     .option('--json', 'machine-readable output (schemaVersion 1)')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], options: InspectOptions) => {
-      const report = await inspect({ paths, ...options }, ctx.io);
+      const { report } = await inspectInputs({ paths, ...options }, options.at ?? ctx.io.now(), {
+        env: ctx.io.env,
+        stdin: ctx.io.stdin,
+        promptOutput: ctx.io.stderr as NodeJS.WritableStream,
+      });
       ctx.io.stdout.write(options.json ? renderJson(report) : renderInspectText(report, styleFor(ctx)));
       ctx.setOutcome('success');
     });
-}
-
-/** Load, pair and report, as of `--at` or now. */
-export async function inspect(request: CredentialRequest & { at?: Date }, io: CliIO): Promise<InspectReport> {
-  if (request.paths.length === 0 && request.cert === undefined && request.key === undefined) {
-    throw usageError('name what to inspect: PATH..., or --cert SRC --key SRC');
-  }
-  const credentials = await loadCredentials(request, {
-    env: io.env,
-    stdin: io.stdin,
-    promptSecret: createSecretPrompt(io.stdin, io.stderr as NodeJS.WritableStream),
-  });
-  const pairing = pairCertificates(credentials.certificateFiles, credentials.keys, credentials.explicit);
-  return buildReport(pairing, request.at ?? io.now());
 }

@@ -2,10 +2,8 @@
  * A hidden prompt on the terminal, for key passphrases (never taken from argv).
  * Reads raw keystrokes so nothing is echoed.
  */
-import type { ReadStream } from 'node:tty';
-
 export function createSecretPrompt(
-  stdin: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawMode'>>,
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown },
   out: NodeJS.WritableStream,
 ): ((question: string) => Promise<string>) | undefined {
   if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') return undefined;

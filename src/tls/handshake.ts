@@ -308,7 +308,7 @@ function decryptRecord(state: { suite: Tls13Suite; key: Buffer; iv: Buffer }, se
     state.suite.cipher === 'chacha20-poly1305'
       ? createDecipheriv(state.suite.cipher, state.key, nonce, { authTagLength: 16 })
       : createDecipheriv(state.suite.cipher, state.key, nonce, { authTagLength: 16 });
-  decipher.setAAD(record.header);
+  decipher.setAAD(record.header, { plaintextLength: ciphertext.length });
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }

@@ -1,0 +1,34 @@
+/**
+ * Load every input named, pair certificates with keys, and report as of `now`: the
+ * composition shared by `cert inspect`, `cert check` and `ping`.
+ */
+import { usageError } from '../core/errors.js';
+import { pairCertificates, type Pairing } from '../core/pairing.js';
+import { buildReport, type InspectReport } from '../core/report.js';
+import { loadCredentials, type CredentialIO, type CredentialRequest } from './credentials.js';
+import { createSecretPrompt } from './prompt.js';
+
+export interface InspectIO {
+  env: NodeJS.ProcessEnv;
+  stdin: CredentialIO['stdin'] & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  /** Where the passphrase prompt is written (stderr). */
+  promptOutput: NodeJS.WritableStream;
+}
+
+export interface InspectedInputs {
+  pairing: Pairing;
+  report: InspectReport;
+}
+
+export async function inspectInputs(request: CredentialRequest, now: Date, io: InspectIO): Promise<InspectedInputs> {
+  if (request.paths.length === 0 && request.cert === undefined && request.key === undefined) {
+    throw usageError('name what to read: PATH..., or --cert SRC --key SRC');
+  }
+  const credentials = await loadCredentials(request, {
+    env: io.env,
+    stdin: io.stdin,
+    promptSecret: createSecretPrompt(io.stdin, io.promptOutput),
+  });
+  const pairing = pairCertificates(credentials.certificateFiles, credentials.keys, credentials.explicit);
+  return { pairing, report: buildReport(pairing, now) };
+}

@@ -1,0 +1,461 @@
+// Pure classification of what went wrong in a probe: from a Node/OpenSSL error (or an HTTP
+// answer) and what the attempt knew at that moment, to a phase, a code, the TLS alert, one line
+// saying what happened and one line saying what to do.
+import { alertFromError } from './alerts.js';
+import type { FailurePhase, ProbeFailure, ProbePhase, TlsAlert } from './types.js';
+
+export interface DiagnosisContext {
+  /** The phase the attempt was in when the error surfaced. */
+  phase: ProbePhase;
+  /** The origin host from the URL. */
+  host: string;
+  port?: number;
+  /** The name checked against the server certificate, when it differs from `host`. */
+  servername?: string;
+  /** `secureConnect` was reached (TLS 1.3 servers still judge the client certificate after it). */
+  handshakeDone?: boolean;
+  /** A ServerHello arrived (false: the handshake failed on the first flight). */
+  serverHelloSeen?: boolean;
+  tlsVersion?: string;
+  /** true/false when observed in the handshake, null or absent when unknown. */
+  clientCertificateRequested?: boolean | null;
+  /** A client certificate and key were configured. */
+  clientCertificatePresented?: boolean;
+  /** Number of certificates in the configured chain (leaf + intermediates). */
+  clientChainLength?: number;
+  /** The client leaf is self-issued (its own root): then a missing intermediate isn't the cause. */
+  clientLeafSelfIssued?: boolean;
+  /** The server's leaf, for server-certificate failures; `names` from its subjectAltName. */
+  serverCertificate?: { subject: string; issuer: string; names?: string[] };
+  /** The proxy in use, for display. */
+  proxy?: string;
+}
+
+export const NO_CLIENT_CERT_HINT =
+  'the server got no client certificate — the platform shows this as ERR_NETWORK; pass --cert/--key';
+
+const SERVER_CERT_CODES_UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_CHAIN_TOO_LONG',
+  'ERR_TLS_CERT_SIGNATURE_ALGORITHM_UNSUPPORTED',
+]);
+const SERVER_CERT_CODES_DATES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+]);
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA', 'ENODATA', 'ESERVFAIL', 'ETIMEOUT']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_SOCKET_CLOSED']);
+
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+  reason?: unknown;
+  syscall?: unknown;
+  hostname?: unknown;
+  name?: unknown;
+  status?: unknown;
+}
+
+function asErrorLike(err: unknown): ErrorLike {
+  return typeof err === 'object' && err !== null ? (err as ErrorLike) : { message: String(err) };
+}
+
+/** The readable part of an error message; OpenSSL's "8090…:error:0A000410:SSL routines:…" is reduced to its reason. */
+export function cleanMessage(err: unknown): string {
+  const e = asErrorLike(err);
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message);
+  const line = (openssl?.[1] ?? message).split('\n')[0]?.trim() ?? '';
+  return line || (typeof e.code === 'string' ? e.code : 'unknown error');
+}
+
+function target(ctx: DiagnosisContext): string {
+  return ctx.port === undefined ? ctx.host : `${ctx.host}:${ctx.port}`;
+}
+
+function failure(
+  phase: FailurePhase,
+  code: string,
+  message: string,
+  hint: string,
+  extra: Partial<ProbeFailure> = {},
+): ProbeFailure {
+  return { phase, code, message, hint, ...extra };
+}
+
+/** Hints for a client certificate the server evaluated and refused, by alert. */
+function clientCertificateAlert(alert: TlsAlert, ctx: DiagnosisContext): { message: string; hint: string } | undefined {
+  const told = `the server rejected the client certificate (TLS alert ${alert.number} ${alert.name})`;
+  switch (alert.name) {
+    case 'certificate_required':
+      return noClientCertificate(ctx, `the server required a client certificate and got none (TLS alert ${alert.number} ${alert.name})`);
+    case 'unknown_ca': {
+      const intermediate =
+        ctx.clientChainLength === 1 && ctx.clientLeafSelfIssued !== true
+          ? ', or --cert lacks the intermediate certificate (put the leaf first, then the intermediates)'
+          : '';
+      return {
+        message: told,
+        hint: `the client certificate is issued by a CA the server does not trust: wrong file, or a certificate for another environment/app${intermediate}`,
+      };
+    }
+    case 'certificate_expired':
+      return {
+        message: told,
+        hint: 'the client certificate has expired (or is not yet valid): issue a new one in the console, and check this machine\'s clock',
+      };
+    case 'certificate_revoked':
+      return { message: told, hint: 'the client certificate was revoked in the console: issue a new one' };
+    case 'unsupported_certificate':
+      return {
+        message: told,
+        hint: 'the certificate is missing the clientAuth EKU (TLS Web Client Authentication): use the client certificate the console issued, not a server certificate',
+      };
+    case 'decrypt_error':
+      return {
+        message: told,
+        hint: 'the key does not match the certificate (the handshake signature failed): use the key issued together with this certificate',
+      };
+    case 'bad_certificate':
+      return {
+        message: told,
+        hint: 'the server could not use the client certificate: re-download the certificate and key from the console, leaf first in --cert',
+      };
+    case 'certificate_unknown':
+      return {
+        message: told,
+        hint: 'the server refused the client certificate without a specific reason: check it is the one issued for this app and environment, and not expired or revoked',
+      };
+    case 'access_denied':
+      return {
+        message: `the server denied access to this client certificate (TLS alert ${alert.number} ${alert.name})`,
+        hint: 'the certificate is valid but not allowed here: it may belong to another app or environment',
+      };
+    case 'no_certificate':
+      return noClientCertificate(ctx, `the server got no client certificate (TLS alert ${alert.number} ${alert.name})`);
+    case 'handshake_failure':
+      if (ctx.clientCertificateRequested === false) return undefined;
+      if (ctx.clientCertificateRequested !== true && ctx.serverHelloSeen === false) return undefined;
+      if (ctx.tlsVersion === 'TLSv1.3') return undefined;
+      if (!ctx.clientCertificatePresented) {
+        return noClientCertificate(ctx, `the server ended the handshake with TLS alert ${alert.number} ${alert.name} after asking for a client certificate`);
+      }
+      return {
+        message: `the server refused the handshake (TLS alert ${alert.number} ${alert.name}) after asking for a client certificate`,
+        hint: 'the server did not accept the client certificate and gave no reason: check it is the one issued for this app and environment, not expired or revoked, and that the key matches',
+      };
+    default:
+      return undefined;
+  }
+}
+
+function noClientCertificate(ctx: DiagnosisContext, message: string): { message: string; hint: string } {
+  if (ctx.clientCertificatePresented) {
+    return {
+      message,
+      hint: 'the server got no client certificate although one was configured — the platform shows this as ERR_NETWORK; OpenSSL withholds a certificate whose key type or signature algorithm the server does not accept: use the RSA/ECDSA certificate and key from the console, and check the key matches',
+    };
+  }
+  return { message, hint: NO_CLIENT_CERT_HINT };
+}
+
+/** Hints for handshake alerts that are not about the client certificate. */
+function handshakeAlert(alert: TlsAlert, ctx: DiagnosisContext): { message: string; hint: string } {
+  const message = `the server aborted the TLS handshake (alert ${alert.number} ${alert.name})`;
+  switch (alert.name) {
+    case 'unrecognized_name':
+      return { message, hint: `the server does not serve the name ${ctx.servername ?? ctx.host}: use the right URL, or --servername NAME` };
+    case 'protocol_version':
+      return { message, hint: 'no TLS version in common: the server needs a version this client does not offer (or the reverse); TLS 1.2 or 1.3 is expected' };
+    case 'handshake_failure':
+    case 'insufficient_security':
+      return { message, hint: 'no TLS version or cipher suite in common with the server, or a middlebox interfering: check the URL points to the Apps in Toss API' };
+    case 'no_application_protocol':
+      return { message, hint: 'the server refused ALPN http/1.1: check the URL points to an HTTPS API' };
+    case 'internal_error':
+      return { message, hint: 'the server failed during the handshake: try again later; contact support if it persists' };
+    default:
+      return { message, hint: 'the server refused the handshake: check the URL, port and --servername' };
+  }
+}
+
+/**
+ * Classify an error from a probe attempt. `ctx` says where the attempt was; nothing else is
+ * read, so this is safe to call with errors built by hand.
+ */
+export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure {
+  const e = asErrorLike(err);
+  const code = typeof e.code === 'string' && e.code ? e.code : typeof e.name === 'string' && e.name !== 'Error' ? e.name : 'UNKNOWN';
+  const raw = cleanMessage(err);
+
+  if (code === 'ABORT_ERR' || e.name === 'AbortError') {
+    return abortedFailure(ctx.phase);
+  }
+
+  // Certificate, key or passphrase unusable: OpenSSL refused them before any byte was sent.
+  if (code === 'KEY_MISMATCH' || code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') {
+    return failure('client-certificate', code, 'the private key does not match the client certificate', 'the key does not match the certificate: use the key issued together with this certificate (same download from the console)');
+  }
+  if (code === 'ERR_OSSL_BAD_DECRYPT') {
+    return failure('client-certificate', code, 'the private key could not be decrypted', 'wrong passphrase for the encrypted key');
+  }
+  if (code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED') {
+    return failure('client-certificate', code, 'the private key is encrypted', 'the key needs a passphrase: pass it, or decrypt the key file');
+  }
+  if (/^ERR_OSSL_(PEM|ASN1|X509|UNSUPPORTED|DECODER)/.test(code)) {
+    return failure('client-certificate', code, `the certificate or key could not be loaded: ${raw}`, 'pass the PEM certificate (leaf first) with --cert and its PEM private key with --key, as downloaded from the console');
+  }
+
+  // Name resolution.
+  if (DNS_CODES.has(code) || e.syscall === 'getaddrinfo' || e.syscall === 'queryA' || ctx.phase === 'dns') {
+    const name = typeof e.hostname === 'string' ? e.hostname : ctx.proxy ? hostOfProxy(ctx.proxy) : ctx.host;
+    const what = ctx.proxy ? `the proxy host ${name}` : name;
+    if (code === 'EAI_AGAIN' || code === 'ESERVFAIL' || code === 'ETIMEOUT') {
+      return failure('dns', code, `DNS lookup of ${what} failed temporarily (${code})`, 'the DNS resolver did not answer: check the network and DNS settings, then retry');
+    }
+    return failure(
+      'dns',
+      code,
+      `cannot resolve ${what} (${code})`,
+      ctx.proxy
+        ? 'check the proxy host in HTTPS_PROXY, or set NO_PROXY for this host'
+        : 'check the host name in the URL; if it is right, this machine\'s DNS (resolver, VPN, /etc/hosts) cannot see it',
+    );
+  }
+
+  // Proxy tunnel.
+  if (code.startsWith('PROXY_')) {
+    const status = typeof e.status === 'number' ? e.status : Number(code.slice(6));
+    const hint =
+      status === 407
+        ? 'the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port), or set NO_PROXY for this host'
+        : status === 403 || status === 405
+          ? `the proxy does not allow tunnels to ${target(ctx)}: ask for it to be allowlisted, or set NO_PROXY for this host`
+          : status >= 500
+            ? `the proxy could not reach ${target(ctx)}: its DNS or firewall blocks the host`
+            : 'the proxy refused the tunnel: check HTTPS_PROXY and NO_PROXY';
+    return failure('proxy', code, raw, hint);
+  }
+  if (ctx.phase === 'proxy') {
+    return failure('proxy', code, `the proxy ${ctx.proxy ?? ''} failed while opening the tunnel: ${raw}`.replace('  ', ' '), 'check HTTPS_PROXY, or set NO_PROXY for this host');
+  }
+
+  // TCP.
+  if (ctx.phase === 'connect' || (CONNECT_CODES.has(code) && e.syscall === 'connect')) {
+    const where = ctx.proxy ? `the proxy ${ctx.proxy}` : target(ctx);
+    switch (code) {
+      case 'ECONNREFUSED':
+        return failure('connect', code, `connection refused by ${where}`, ctx.proxy ? 'nothing listens at the proxy address: check HTTPS_PROXY' : 'nothing listens on that port: check the port in the URL, or a firewall that rejects connections');
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+      case 'EHOSTDOWN':
+      case 'ENETDOWN':
+        return failure('connect', code, `no route to ${where} (${code})`, 'the network cannot reach the host: check the connection, VPN and routes (an IPv6 address without IPv6 connectivity?)');
+      case 'ETIMEDOUT':
+        return failure('connect', code, `TCP connection to ${where} timed out`, 'a firewall drops the packets: allow outbound connections to this host and port');
+      default:
+        return failure('connect', code, `cannot connect to ${where}: ${raw}`, 'check the host, the port and any firewall between this machine and the server');
+    }
+  }
+
+  // The server certificate, checked by us after the handshake (Node's codes).
+  if (SERVER_CERT_CODES_UNTRUSTED.has(code) || SERVER_CERT_CODES_DATES.has(code) || code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const server = ctx.serverCertificate;
+    const shown = server ? { serverCertificate: { subject: server.subject, issuer: server.issuer } } : {};
+    const who = server ? `"${server.subject}" issued by "${server.issuer}"` : 'the server certificate';
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      const name = ctx.servername ?? ctx.host;
+      const names = server?.names && server.names.length > 0 ? server.names.join(', ') : server?.subject ?? 'other names';
+      return failure(
+        'server-certificate',
+        code,
+        `the server certificate does not cover ${name}: it is for ${names}`,
+        `wrong host name: use the URL with a name the certificate covers, or --servername NAME when connecting by IP address or an alias`,
+        shown,
+      );
+    }
+    if (SERVER_CERT_CODES_DATES.has(code)) {
+      return failure(
+        'server-certificate',
+        code,
+        `the server certificate ${who} is ${code === 'CERT_NOT_YET_VALID' ? 'not yet valid' : 'expired'} (${code})`,
+        'check this machine\'s clock; if the clock is right, a proxy or the wrong server answers: check the URL',
+        shown,
+      );
+    }
+    return failure(
+      'server-certificate',
+      code,
+      `the server certificate ${who} is not trusted (${code})`,
+      `for a private CA, or a TLS-inspecting corporate proxy (issuer "${server?.issuer ?? 'unknown'}"), pass its root with --ca FILE — an inspecting proxy also strips the client certificate, so exempt this host from inspection`,
+      shown,
+    );
+  }
+
+  // TLS alerts from the server.
+  const alert = alertFromError(e);
+  if (alert) {
+    const extra = { alert };
+    const client = clientCertificateAlert(alert, ctx);
+    if (client) return failure('client-certificate', code, client.message, client.hint, extra);
+    const other = handshakeAlert(alert, ctx);
+    return failure('tls', code, other.message, other.hint, extra);
+  }
+
+  // Local TLS errors.
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|RECORD_LAYER_FAILURE/.test(code) || /wrong version number|packet length too long/.test(raw)) {
+    return failure('tls', code, `the server at ${target(ctx)} does not speak TLS (${raw})`, 'wrong port or scheme: this looks like plain HTTP; check the URL (https://, port 443)');
+  }
+  if (/UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|NO_SHARED_CIPHER|NO_CIPHERS/.test(code) || /unsupported protocol|no protocols available/.test(raw)) {
+    return failure('tls', code, `no TLS version or cipher in common with the server (${raw})`, 'the server offers only versions or ciphers this client refuses (TLS 1.2+ is required)');
+  }
+
+  // The connection ended without a word.
+  if (CLOSED_CODES.has(code) || /socket hang up|disconnected before secure TLS connection/.test(raw)) {
+    if (ctx.phase === 'tls' && !ctx.handshakeDone) {
+      if (ctx.clientCertificateRequested === true) {
+        if (!ctx.clientCertificatePresented) {
+          return failure('client-certificate', code, 'the server closed the connection during the handshake after asking for a client certificate', NO_CLIENT_CERT_HINT);
+        }
+        return failure(
+          'client-certificate',
+          code,
+          'the server closed the connection during the handshake, after receiving the client certificate, without a TLS alert',
+          'the server rejected the client certificate without saying why (untrusted CA, expired or revoked): check it is the current certificate for this app and environment',
+        );
+      }
+      return failure('tls', code, `the connection closed during the TLS handshake (${raw})`, 'something cut the TLS handshake: a firewall or proxy, a wrong port, or a server refusing this client');
+    }
+    if (ctx.clientCertificateRequested !== false) {
+      if (!ctx.clientCertificatePresented) {
+        return failure('client-certificate', code, 'the server closed the connection after the handshake without answering', NO_CLIENT_CERT_HINT);
+      }
+      return failure(
+        'client-certificate',
+        code,
+        'the server closed the connection right after the handshake without answering or sending a TLS alert',
+        'the server rejected the client certificate (TLS 1.3 servers judge it after the handshake): check it is issued for this app and environment, not expired or revoked',
+      );
+    }
+    return failure('http', code, 'the server closed the connection without answering the request', 'the server accepted TLS but dropped the request: check the URL path and method, or retry later');
+  }
+
+  if (code.startsWith('HPE_')) {
+    return failure('http', code, `the server's answer is not valid HTTP/1.1 (${raw})`, 'check the URL: the port may serve another protocol');
+  }
+
+  const phase: FailurePhase = ctx.phase === 'http' ? 'http' : ctx.phase === 'tls' ? 'tls' : ctx.phase;
+  return failure(phase, code, raw, 'unexpected error: run again with DEBUG=aitoss for details');
+}
+
+function hostOfProxy(proxy: string): string {
+  try {
+    return new URL(proxy).hostname;
+  } catch {
+    return proxy;
+  }
+}
+
+const PHASE_WORDS: Readonly<Record<ProbePhase, string>> = {
+  dns: 'resolving the host name',
+  connect: 'opening the TCP connection',
+  proxy: 'opening the proxy tunnel',
+  tls: 'the TLS handshake',
+  http: 'waiting for the HTTP response',
+};
+
+const TIMEOUT_HINTS: Readonly<Record<ProbePhase, string>> = {
+  dns: 'the DNS resolver did not answer in time: check the network and DNS settings',
+  connect: 'no answer to the TCP connection: a firewall drops the packets (outbound allowlist?), or the host or port is wrong',
+  proxy: 'the proxy did not answer the CONNECT request: check HTTPS_PROXY, or set NO_PROXY for this host',
+  tls: 'the port accepts connections but the TLS handshake stalled: not a TLS service, or a firewall/proxy holding the traffic',
+  http: 'the server completed the handshake but did not answer in time: retry, or raise the timeout',
+};
+
+/** The whole attempt ran out of time while in `stalledIn`. */
+export function timeoutFailure(stalledIn: ProbePhase, timeoutMs: number | undefined): ProbeFailure {
+  const after = timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`;
+  return {
+    phase: 'timeout',
+    stalledIn,
+    code: 'ETIMEDOUT',
+    message: `timed out${after} while ${PHASE_WORDS[stalledIn]}`,
+    hint: TIMEOUT_HINTS[stalledIn],
+  };
+}
+
+export function abortedFailure(phase: ProbePhase): ProbeFailure {
+  return {
+    phase: 'aborted',
+    stalledIn: phase,
+    code: 'ABORT_ERR',
+    message: `cancelled while ${PHASE_WORDS[phase]}`,
+    hint: 'the attempt was cancelled before it finished',
+  };
+}
+
+// --- HTTP-level rejections -------------------------------------------------------------------
+
+const NO_CERT_BODY = [
+  /no required ssl certificate was sent/i,
+  /(?:ssl|tls|client)[ -]certificate (?:is )?required/i,
+  /(?:ssl|tls|client)[ -]certificate (?:was )?(?:not (?:provided|presented|sent|found)|missing)/i,
+  /missing (?:ssl |tls |client )?certificate/i,
+  /no (?:ssl |tls |client )certificate/i,
+];
+const BAD_CERT_BODY = [
+  /the ssl certificate error/i,
+  /(?:ssl|tls|client)[ -]certificate (?:error|invalid|verification|(?:is )?(?:expired|revoked|not trusted|untrusted|invalid|not valid))/i,
+  /invalid (?:ssl |tls |client )certificate/i,
+  /(?:ssl|tls|client)[ -]certificate.{0,40}(?:failed|rejected|denied)/i,
+];
+
+/**
+ * A response that rejects the client certificate at the HTTP level (servers that finish the
+ * handshake whatever the client sent, like nginx with `ssl_verify_client optional`), as a
+ * failure; undefined for any other response (a 404 or 401 still proves the mTLS handshake).
+ */
+export function classifyHttpResponse(
+  status: number,
+  body: string,
+  context: { clientCertificatePresented?: boolean } = {},
+): ProbeFailure | undefined {
+  if (status < 400 || status >= 500) return undefined;
+  const code = `HTTP_${status}`;
+  const snippet = body.slice(0, 4096);
+  const missing = status === 496 || NO_CERT_BODY.some((re) => re.test(snippet));
+  if (missing) {
+    const told = `the server answered HTTP ${status}: no client certificate was received`;
+    const no = noClientCertificate({ phase: 'http', host: '', clientCertificatePresented: context.clientCertificatePresented }, told);
+    return failure('client-certificate', code, no.message, no.hint);
+  }
+  const bad = status === 495 || BAD_CERT_BODY.some((re) => re.test(snippet));
+  if (bad) {
+    const message = `the server answered HTTP ${status}: it rejected the client certificate`;
+    if (/revoked/i.test(snippet)) return failure('client-certificate', code, message, 'the client certificate was revoked in the console: issue a new one');
+    if (/expired/i.test(snippet)) return failure('client-certificate', code, message, 'the client certificate has expired: issue a new one in the console');
+    return failure(
+      'client-certificate',
+      code,
+      message,
+      'the server did not accept the client certificate: check it is the current one issued for this app and environment (CA, expiry, revocation)',
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,259 @@
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixture, leakedKeyMaterial, PIN, runCli, type CliResult, type RunOptions } from './helpers.js';
+
+const PASSPHRASE = 'fixture-passphrase';
+const results: CliResult[] = [];
+
+async function inspect(args: string[], options?: RunOptions): Promise<CliResult> {
+  const result = await runCli(['cert', 'inspect', ...args], options);
+  results.push(result);
+  return result;
+}
+
+async function inspectJson(args: string[], options?: RunOptions) {
+  const result = await inspect([...args, '--json', '--at', PIN], options);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+afterEach(() => {
+  for (const result of results.splice(0)) expect(leakedKeyMaterial(result)).toBeUndefined();
+});
+
+/** An input error: exit 2, exactly one line on stderr naming the source, no stack trace, nothing on stdout. */
+function expectInputError(result: CliResult, pattern: RegExp) {
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('text output', () => {
+  it('explains the demo folder: pairs by public key, levels, next action', async () => {
+    const result = await inspect(['fixtures/demo', '--at', '2026-12-20']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const [older, newer, summary] = result.stdout.trimEnd().split('\n\n');
+    expect(older).toMatch(/^fixtures\/demo\/demo-2025_cert\.pem {2}EXPIRING {2}25 days left, expires 2027-01-14$/m);
+    expect(older).toMatch(/^ {2}key {10}matches fixtures\/demo\/demo-2025_private\.pem$/m);
+    expect(older).toMatch(/^ {2}period {7}390 days \(the platform's 390\)$/m);
+    expect(older).toMatch(/→ renew within 25 days: issue a new certificate in the console, deploy it beside this one, then revoke this one$/);
+    expect(newer).toMatch(/^fixtures\/demo\/demo-2026_cert\.pem {2}OK {2}365 days left, expires 2027-12-20$/m);
+    expect(newer).toMatch(/^ {2}key {10}matches fixtures\/demo\/demo-2026_private\.pem$/m);
+    expect(summary).toBe('2 certificates: 1 ok, 1 expiring · as of 2026-12-20 00:00 UTC');
+  });
+
+  it('colors only when asked or on a terminal, and honors NO_COLOR', async () => {
+    const plain = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN]);
+    expect(plain.stdout).not.toMatch(/\u001b\[/);
+    const forced = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, '--color'], { env: { NO_COLOR: undefined } });
+    expect(forced.stdout).toMatch(/\u001b\[32mOK/);
+    const noColor = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, '--color'], { env: { NO_COLOR: '1' } });
+    expect(noColor.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('shows problems and the intermediate of a bundle', async () => {
+    const result = await inspect(['fixtures/formats/bundle-intermediate-first.pem', '--at', PIN]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}chain {8}block 1: CN=aitoss Test Intermediate CA, O=aitoss fixtures \(issuer\), expires 2033-01-01$/m);
+    expect(result.stdout).toMatch(/✗ an intermediate comes before the client certificate/);
+    expect(result.stdout).toMatch(/no key found/);
+  });
+});
+
+describe('--json', () => {
+  it('has the documented fields for a pair', async () => {
+    const json = await inspectJson(['--cert', 'fixtures/pairs/ec-sec1.crt', '--key', 'fixtures/pairs/ec-sec1.key']);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.evaluatedAt).toBe('2026-12-01T00:00:00.000Z');
+    expect(json.keys).toEqual([]);
+    expect(json.certificates).toHaveLength(1);
+    const cert = json.certificates[0];
+    expect(Object.keys(cert)).toEqual(
+      expect.arrayContaining(['source', 'keySource', 'subject', 'issuer', 'serialNumber', 'notBefore', 'notAfter', 'validityDays', 'daysRemaining', 'level', 'keyMatch', 'fingerprintSha256', 'publicKey', 'clientAuth', 'problems']),
+    );
+    expect(cert).toMatchObject({
+      source: 'fixtures/pairs/ec-sec1.crt',
+      keySource: 'fixtures/pairs/ec-sec1.key',
+      subject: 'CN=ec-sec1.partner.example, O=Demo Partner, OU=Apps in Toss',
+      issuer: 'CN=aitoss Test Intermediate CA, O=aitoss fixtures',
+      notBefore: '2026-06-01T00:00:00.000Z',
+      notAfter: '2027-06-26T00:00:00.000Z',
+      validityDays: 390,
+      daysRemaining: 207,
+      level: 'ok',
+      keyMatch: true,
+      publicKey: { algorithm: 'EC', curve: 'P-256' },
+      clientAuth: true,
+      problems: [],
+    });
+    const { X509Certificate } = await import('node:crypto');
+    expect(cert.fingerprintSha256).toBe(new X509Certificate(readFileSync(fixture('pairs/ec-sec1.crt'))).fingerprint256);
+  });
+
+  it('reads every key format in a folder and pairs them all', async () => {
+    const json = await inspectJson(['fixtures/pairs'], { env: { AITOSS_KEY_PASSPHRASE: PASSPHRASE } });
+    const names = json.certificates.map((c: { source: string }) => c.source.replace('fixtures/pairs/', ''));
+    expect(names).toEqual(['ec-der-cert.der', 'ec-pkcs8.crt', 'ec-sec1.crt', 'ed25519.crt', 'rsa-encrypted-legacy.crt', 'rsa-encrypted-pkcs8.crt', 'rsa-pkcs1.crt', 'rsa-pkcs8.crt']);
+    for (const cert of json.certificates) expect([cert.source, cert.keyMatch]).toEqual([cert.source, true]);
+    expect(json.keys).toEqual([]);
+    const formats = Object.fromEntries(json.certificates.map((c: { source: string; keySource: string }) => [c.source, c.keySource]));
+    expect(formats['fixtures/pairs/ec-der-cert.der']).toBe('fixtures/pairs/ec-der-key.der');
+  });
+
+  it('reports every lifecycle level as of --at', async () => {
+    const json = await inspectJson(['fixtures/lifecycle']);
+    const levels = Object.fromEntries(json.certificates.map((c: { source: string; level: string; daysRemaining: number }) => [c.source.replace(/.*\//, ''), [c.level, c.daysRemaining]]));
+    expect(levels).toMatchObject({
+      'expired.crt': ['expired', -36],
+      'not-yet-valid.crt': ['not-yet-valid', 421],
+      'expiring-20d.crt': ['expiring', 20],
+      'urgent-5d.crt': ['urgent', 5],
+      'critical-12h.crt': ['critical', 0],
+      'boundary-30d.crt': ['expiring', 30],
+      'non-390.crt': ['ok', 182],
+    });
+    const non390 = json.certificates.find((c: { source: string }) => c.source.endsWith('non-390.crt'));
+    expect(non390.problems.map((p: { code: string }) => p.code)).toEqual(['validity-not-390']);
+    const serverOnly = json.certificates.find((c: { source: string }) => c.source.endsWith('server-auth-only.crt'));
+    expect(serverOnly.clientAuth).toBe(false);
+  });
+
+  it('reports a key that does not match, of the same type or not', async () => {
+    for (const name of ['same-type', 'cross-type']) {
+      const json = await inspectJson(['--cert', `fixtures/mismatch/${name}.crt`, '--key', `fixtures/mismatch/${name}.key`]);
+      expect(json.certificates[0]).toMatchObject({ keyMatch: false, keySource: `fixtures/mismatch/${name}.key` });
+      expect(json.certificates[0].problems.map((p: { code: string }) => p.code)).toContain('key-mismatch');
+    }
+  });
+
+  it('lists a key without a certificate, and a certificate without a key', async () => {
+    const json = await inspectJson(['fixtures/pairs/rsa-pkcs8.crt', 'fixtures/pairs/ec-sec1.key']);
+    expect(json.certificates[0]).toMatchObject({ keyMatch: null, keySource: null });
+    expect(json.keys).toEqual([expect.objectContaining({ source: 'fixtures/pairs/ec-sec1.key', format: 'sec1', publicKey: { algorithm: 'EC', curve: 'P-256' } })]);
+  });
+});
+
+describe('sources', () => {
+  const certPem = readFileSync(fixture('formats/formats.crt'), 'utf8');
+  const keyPem = readFileSync(fixture('formats/formats.key'), 'utf8');
+
+  it.each([
+    ['PEM', certPem, keyPem],
+    ['escaped PEM', readFileSync(fixture('formats/cert.escaped'), 'utf8'), readFileSync(fixture('formats/key.escaped'), 'utf8')],
+    ['base64 of PEM', readFileSync(fixture('formats/cert.b64'), 'utf8'), readFileSync(fixture('formats/key.b64'), 'utf8')],
+  ])('env: holding %s', async (_name, cert, key) => {
+    const json = await inspectJson(['--cert', 'env:APP_CERT', '--key', 'env:APP_KEY'], { env: { APP_CERT: cert, APP_KEY: key } });
+    expect(json.certificates[0]).toMatchObject({ source: 'env:APP_CERT', keySource: 'env:APP_KEY', keyMatch: true });
+  });
+
+  it('reads stdin as -', async () => {
+    const json = await inspectJson(['--cert', '-', '--key', 'fixtures/formats/formats.key'], { input: certPem });
+    expect(json.certificates[0]).toMatchObject({ source: 'stdin', keyMatch: true });
+  });
+
+  it.each(['crlf.crt', 'bom.crt', 'openssl-text.crt', 'combined.pem', 'bundle.pem'])('reads %s', async (name) => {
+    const json = await inspectJson([`fixtures/formats/${name}`, 'fixtures/formats/formats.key']);
+    expect(json.certificates[0]).toMatchObject({ subject: expect.stringMatching(/^CN=formats\.partner\.example/), keyMatch: true });
+  });
+
+  it('takes the passphrase from --passphrase-env', async () => {
+    const json = await inspectJson(['fixtures/pairs/rsa-encrypted-legacy.crt', 'fixtures/pairs/rsa-encrypted-legacy.key', '--passphrase-env', 'MY_PASS'], {
+      env: { MY_PASS: PASSPHRASE },
+    });
+    expect(json.certificates[0].keyMatch).toBe(true);
+  });
+
+  it('skips files in a folder that hold no certificate or key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    writeFileSync(join(dir, 'README.txt'), 'downloaded from the console\n');
+    writeFileSync(join(dir, 'app.crt'), certPem);
+    const json = await inspectJson([dir]);
+    expect(json.certificates.map((c: { source: string }) => c.source)).toEqual([join(dir, 'app.crt')]);
+  });
+});
+
+describe('bad input: one line naming the file, exit 2', () => {
+  it.each([
+    ['garbage', ['fixtures/bad/garbage.txt'], /^aitoss: fixtures\/bad\/garbage\.txt: is not a certificate or private key/],
+    ['an empty file', ['fixtures/bad/empty.pem'], /^aitoss: fixtures\/bad\/empty\.pem: is not a certificate or private key/],
+    ['a truncated certificate', ['fixtures/bad/truncated.crt'], /^aitoss: fixtures\/bad\/truncated\.crt: the PEM block 1 \(CERTIFICATE\) has no END line: the file is truncated/],
+    ['a truncated key', ['fixtures/bad/truncated.key'], /^aitoss: fixtures\/bad\/truncated\.key: .*truncated/],
+    ['a damaged certificate', ['fixtures/bad/corrupt-body.crt'], /^aitoss: fixtures\/bad\/corrupt-body\.crt: a CERTIFICATE block could not be parsed as X\.509; the file is damaged/],
+    ['a missing file', ['fixtures/nope.crt'], /^aitoss: fixtures\/nope\.crt: no such file or directory$/],
+    ['a certificate given as --key', ['--cert', 'fixtures/pairs/rsa-pkcs8.crt', '--key', 'fixtures/bad/cert-in-key-file.key'], /^aitoss: fixtures\/bad\/cert-in-key-file\.key: holds no private key \(given as --key\)/],
+    ['a directory given as --cert', ['--cert', 'fixtures/pairs'], /^aitoss: fixtures\/pairs: is a directory; --cert takes one file/],
+    ['a folder with nothing in it', ['fixtures/bad/../../src'], /no certificate or private key found in this directory/],
+    ['an unset env: variable', ['--cert', 'env:AITOSS_TEST_UNSET'], /^aitoss: env:AITOSS_TEST_UNSET: the environment variable AITOSS_TEST_UNSET is not set$/],
+  ])('%s', async (_name, args, pattern) => {
+    expectInputError(await inspect([...args, '--at', PIN]), pattern);
+  });
+
+  it('an encrypted key without a passphrase', async () => {
+    expectInputError(
+      await inspect(['fixtures/pairs/rsa-encrypted-pkcs8.key']),
+      /^aitoss: fixtures\/pairs\/rsa-encrypted-pkcs8\.key: the private key is encrypted and no passphrase was given; set AITOSS_KEY_PASSPHRASE/,
+    );
+  });
+
+  it('an encrypted key with a wrong passphrase', async () => {
+    expectInputError(
+      await inspect(['fixtures/pairs/rsa-encrypted-legacy.key'], { env: { AITOSS_KEY_PASSPHRASE: 'wrong' } }),
+      /^aitoss: fixtures\/pairs\/rsa-encrypted-legacy\.key: wrong passphrase for the encrypted private key/,
+    );
+  });
+
+  it('a file over 1 MiB', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    const big = join(dir, 'big.pem');
+    writeFileSync(big, 'A'.repeat(1024 * 1024 + 1));
+    expectInputError(await inspect([big]), /big\.pem: is larger than 1 MiB/);
+  });
+
+  it('a directory that cannot be read', async () => {
+    if (process.getuid?.() === 0) return; // root reads everything; the hardening suite covers this with a FIFO
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    mkdirSync(join(dir, 'locked'), { mode: 0o000 });
+    expectInputError(await inspect([join(dir, 'locked')]), /permission denied/);
+  });
+});
+
+describe('usage errors: one line pointing to --help, exit 2', () => {
+  it.each([
+    ['an unknown option', ['cert', 'inspect', '--bogus'], /^aitoss: unknown option '--bogus'; see 'aitoss cert inspect --help'$/],
+    ['an unknown command', ['cert', 'nope'], /^aitoss: unknown command 'nope'; see 'aitoss cert --help'$/],
+    ['a malformed --at', ['cert', 'inspect', 'fixtures/demo', '--at', 'tomorrow'], /^aitoss: option '--at <date>' argument 'tomorrow' is invalid\. expected an ISO 8601 date/],
+    ['an impossible --at', ['cert', 'inspect', 'fixtures/demo', '--at', '2027-02-30'], /2027-02-30 is not a calendar date/],
+    ['a missing option argument', ['cert', 'inspect', '--cert'], /^aitoss: option '--cert <src>' argument missing; see 'aitoss cert inspect --help'$/],
+    ['nothing to inspect', ['cert', 'inspect'], /^aitoss: name what to read: PATH\.\.\., or --cert SRC --key SRC; see --help$/],
+  ])('%s', async (_name, args, pattern) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr.trimEnd()).toMatch(pattern);
+  });
+
+  it('--help and --version exit 0', async () => {
+    const help = await runCli(['cert', 'inspect', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: aitoss cert inspect \[options\] \[path\.\.\.\]/);
+    expect(help.stdout).toMatch(/Exit codes: 0 every input was read/);
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(fixture('../package.json'), 'utf8')).version);
+  });
+});
+
+it('DEBUG=aitoss adds the stack of the underlying error', async () => {
+  const result = await inspect(['fixtures/bad/corrupt-body.crt'], { env: { DEBUG: 'aitoss' } });
+  expect(result.code).toBe(2);
+  expect(result.stderr.split('\n')[0]).toMatch(/corrupt-body\.crt: a CERTIFICATE block could not be parsed/);
+  expect(result.stderr).toMatch(/^\s+at /m);
+});

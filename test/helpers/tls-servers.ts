@@ -1,0 +1,353 @@
+// Real servers on 127.0.0.1 for the TLS probe tests, and a PKI valid against the real clock
+// (the servers check the real time). Nothing here listens on anything but loopback.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type tls from 'node:tls';
+import { addDays, createKeyPair, exportPrivateKey, issueCertificate, type KeyPair } from '../../scripts/lib/pki.mjs';
+
+const LOOPBACK = '127.0.0.1';
+
+export interface Credentials {
+  /** PEM chain, leaf first. */
+  cert: string;
+  /** PEM PKCS#8 key. */
+  key: string;
+}
+
+export interface TestPki {
+  serverRoot: string;
+  server: Credentials;
+  clientRoot: string;
+  clientIntermediate: string;
+  /** Leaf + intermediate, issued under clientRoot, EKU clientAuth. */
+  client: Credentials;
+  /** The same leaf without its intermediate. */
+  clientLeafOnly: Credentials;
+  /** A client certificate from an unrelated CA. */
+  otherCa: Credentials;
+  otherRoot: string;
+  /** Issued under clientRoot, expired yesterday. */
+  expired: Credentials;
+  /** Issued under clientRoot with EKU serverAuth only. */
+  serverAuthOnly: Credentials;
+  /** The client leaf with a key that is not its own (same type). */
+  mismatched: Credentials;
+}
+
+const pem = (cert: { toString(format: 'pem'): string }): string => cert.toString('pem').trim() + '\n';
+const keyPem = (pair: KeyPair): string => String(exportPrivateKey(pair, 'pkcs8'));
+
+export async function createTestPki(now = new Date()): Promise<TestPki> {
+  const notBefore = addDays(now, -1);
+  const notAfter = addDays(now, 30);
+  let serial = 1;
+
+  const serverRootKeys = createKeyPair('ec');
+  const serverRoot = await issueCertificate({ subject: 'CN=aitoss test server root, O=aitoss tests', keyPair: serverRootKeys, notBefore, notAfter, serial: serial++, ca: true });
+  const serverKeys = createKeyPair('ec');
+  const server = await issueCertificate({
+    subject: 'CN=localhost, O=aitoss tests',
+    keyPair: serverKeys,
+    issuer: { cert: serverRoot, keyPair: serverRootKeys },
+    notBefore,
+    notAfter,
+    serial: serial++,
+    eku: ['serverAuth'],
+    san: { dns: ['localhost'], ip: ['127.0.0.1'] },
+  });
+
+  const clientRootKeys = createKeyPair('ec');
+  const clientRoot = await issueCertificate({ subject: 'CN=aitoss test client root, O=aitoss tests', keyPair: clientRootKeys, notBefore, notAfter, serial: serial++, ca: true });
+  const intermediateKeys = createKeyPair('ec');
+  const intermediate = await issueCertificate({
+    subject: 'CN=aitoss test client intermediate, O=aitoss tests',
+    keyPair: intermediateKeys,
+    issuer: { cert: clientRoot, keyPair: clientRootKeys },
+    notBefore,
+    notAfter,
+    serial: serial++,
+    ca: true,
+  });
+  const underIntermediate = { cert: intermediate, keyPair: intermediateKeys };
+  const clientKeys = createKeyPair('ec');
+  const client = await issueCertificate({ subject: 'CN=partner-app client, O=Partner', keyPair: clientKeys, issuer: underIntermediate, notBefore, notAfter, serial: serial++, eku: ['clientAuth'] });
+  const expiredKeys = createKeyPair('ec');
+  const expired = await issueCertificate({
+    subject: 'CN=partner-app expired, O=Partner',
+    keyPair: expiredKeys,
+    issuer: underIntermediate,
+    notBefore: addDays(now, -60),
+    notAfter: addDays(now, -1),
+    serial: serial++,
+    eku: ['clientAuth'],
+  });
+  const serverAuthKeys = createKeyPair('ec');
+  const serverAuthOnly = await issueCertificate({ subject: 'CN=partner-app wrong eku, O=Partner', keyPair: serverAuthKeys, issuer: underIntermediate, notBefore, notAfter, serial: serial++, eku: ['serverAuth'] });
+
+  const otherRootKeys = createKeyPair('ec');
+  const otherRoot = await issueCertificate({ subject: 'CN=unrelated root, O=Elsewhere', keyPair: otherRootKeys, notBefore, notAfter, serial: serial++, ca: true });
+  const otherKeys = createKeyPair('ec');
+  const other = await issueCertificate({ subject: 'CN=partner-app other ca, O=Partner', keyPair: otherKeys, issuer: { cert: otherRoot, keyPair: otherRootKeys }, notBefore, notAfter, serial: serial++, eku: ['clientAuth'] });
+
+  const chain = pem(intermediate);
+  return {
+    serverRoot: pem(serverRoot),
+    server: { cert: pem(server), key: keyPem(serverKeys) },
+    clientRoot: pem(clientRoot),
+    clientIntermediate: chain,
+    client: { cert: pem(client) + chain, key: keyPem(clientKeys) },
+    clientLeafOnly: { cert: pem(client), key: keyPem(clientKeys) },
+    otherCa: { cert: pem(other), key: keyPem(otherKeys) },
+    otherRoot: pem(otherRoot),
+    expired: { cert: pem(expired) + chain, key: keyPem(expiredKeys) },
+    serverAuthOnly: { cert: pem(serverAuthOnly) + chain, key: keyPem(serverAuthKeys) },
+    mismatched: { cert: pem(client) + chain, key: keyPem(otherKeys) },
+  };
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      const address = server.address();
+      if (address && typeof address === 'object') resolve(address.port);
+      else reject(new Error('no port'));
+    });
+  });
+}
+
+/** Close a server and drop its open connections. */
+function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+}
+
+function track(server: net.Server): Set<net.Socket> {
+  const sockets = new Set<net.Socket>();
+  const add = (socket: net.Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  };
+  server.on('connection', add);
+  server.on('secureConnection', add);
+  return sockets;
+}
+
+/**
+ * A Node https server on loopback. With `requestCert` + `rejectUnauthorized` it requires a
+ * client certificate issued under `clientCa`; the handler answers 200 with the client's CN.
+ */
+export async function startNodeServer(
+  pki: TestPki,
+  options: {
+    version: tls.SecureVersion;
+    requestCert?: boolean;
+    rejectUnauthorized?: boolean;
+    handler?: http.RequestListener;
+  },
+): Promise<RunningServer> {
+  const server = https.createServer(
+    {
+      cert: pki.server.cert,
+      key: pki.server.key,
+      ca: [pki.clientRoot],
+      requestCert: options.requestCert ?? true,
+      rejectUnauthorized: options.rejectUnauthorized ?? true,
+      minVersion: options.version,
+      maxVersion: options.version,
+    },
+    options.handler ??
+      ((req, res) => {
+        const socket = req.socket as tls.TLSSocket;
+        const peer = socket.getPeerCertificate();
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`hello ${peer.subject?.CN ?? 'anonymous'}`);
+      }),
+  );
+  server.on('tlsClientError', () => undefined);
+  const sockets = track(server);
+  const port = await listen(server);
+  return { port, close: closer(server, sockets) };
+}
+
+/**
+ * Like nginx with `ssl_verify_client optional`: the handshake completes whatever the client
+ * sent; the HTTP answer is 400 when no (or no valid) certificate came.
+ */
+export function startOptionalVerifyServer(pki: TestPki): Promise<RunningServer> {
+  return startNodeServer(pki, {
+    version: 'TLSv1.3',
+    requestCert: true,
+    rejectUnauthorized: false,
+    handler: (req, res) => {
+      const socket = req.socket as tls.TLSSocket;
+      const peer = socket.getPeerCertificate();
+      const html = (text: string): string =>
+        `<html>\r\n<head><title>400 ${text}</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>${text}</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+      if (!peer || Object.keys(peer).length === 0) {
+        res.writeHead(400, { 'content-type': 'text/html' });
+        res.end(html('No required SSL certificate was sent'));
+      } else if (!socket.authorized) {
+        res.writeHead(400, { 'content-type': 'text/html' });
+        res.end(html('The SSL certificate error'));
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`hello ${peer.subject?.CN ?? ''}`);
+      }
+    },
+  });
+}
+
+/** Accepts TCP connections and never says a word. */
+export async function startSilentServer(): Promise<RunningServer> {
+  const server = net.createServer(() => undefined);
+  const sockets = track(server);
+  const port = await listen(server);
+  return { port, close: closer(server, sockets) };
+}
+
+/** A plain HTTP server (for "HTTPS to an HTTP port"). */
+export async function startPlainHttpServer(): Promise<RunningServer> {
+  const server = http.createServer((_req, res) => res.end('plain'));
+  const sockets = track(server);
+  const port = await listen(server);
+  return { port, close: closer(server, sockets) };
+}
+
+/** A loopback port nothing listens on: bind, read the port, close. */
+export async function refusedPort(): Promise<number> {
+  const server = net.createServer();
+  const port = await listen(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RunningProxy extends RunningServer {
+  /** The CONNECT targets asked for, in order. */
+  connects: string[];
+}
+
+/**
+ * An HTTP CONNECT proxy on loopback. It only tunnels to 127.0.0.1/localhost; with
+ * `credentials` ("user:pass") it answers 407 without them.
+ */
+export async function startConnectProxy(options: { credentials?: string } = {}): Promise<RunningProxy> {
+  const connects: string[] = [];
+  const server = http.createServer((_req, res) => {
+    res.writeHead(405);
+    res.end();
+  });
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    client.on('error', () => undefined);
+    const target = req.url ?? '';
+    connects.push(target);
+    if (options.credentials) {
+      const expected = `Basic ${Buffer.from(options.credentials).toString('base64')}`;
+      if (req.headers['proxy-authorization'] !== expected) {
+        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+    }
+    const match = /^(127\.0\.0\.1|localhost):(\d+)$/.exec(target);
+    if (!match?.[2]) {
+      client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const upstream = net.connect(Number(match[2]), LOOPBACK, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  const sockets = track(server);
+  const port = await listen(server);
+  return { port, connects, close: closer(server, sockets) };
+}
+
+/** Whether an `openssl` binary is on PATH. */
+export function hasOpenssl(): boolean {
+  const run = spawnSync('openssl', ['version'], { stdio: 'ignore' });
+  return run.status === 0;
+}
+
+/** The PKI as files, for `openssl s_server`. Call `cleanup()` when done. */
+export function writePkiFiles(pki: TestPki): { dir: string; file(name: string): string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aitoss-tls-'));
+  writeFileSync(path.join(dir, 'server.pem'), pki.server.cert);
+  writeFileSync(path.join(dir, 'server.key'), pki.server.key);
+  writeFileSync(path.join(dir, 'client-root.pem'), pki.clientRoot);
+  return {
+    dir,
+    file: (name) => path.join(dir, name),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * `openssl s_server -Verify 1 -verify_return_error -www` on 127.0.0.1: requires a client
+ * certificate under the client root and rejects others with a TLS alert.
+ */
+export async function startOpensslServer(files: { file(name: string): string }, extraArgs: string[] = []): Promise<RunningServer> {
+  const port = await refusedPort();
+  const child: ChildProcess = spawn(
+    'openssl',
+    [
+      's_server',
+      '-accept', `${LOOPBACK}:${port}`,
+      '-Verify', '1',
+      '-verify_return_error',
+      '-www',
+      '-cert', files.file('server.pem'),
+      '-key', files.file('server.key'),
+      '-CAfile', files.file('client-root.pem'),
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`openssl s_server did not start: ${output}`)), 5000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('ACCEPT')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`openssl s_server exited (${code}): ${output}`));
+    });
+  });
+  // Keep draining its output so it never blocks on a full pipe.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
