@@ -5,6 +5,7 @@
  * and cross-checks this module in the tests).
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
+import { certificateSpki, describeSpki } from './der.js';
 import { inputError } from './errors.js';
 
 export interface PublicKeyInfo {
@@ -62,7 +63,7 @@ export function parseCertificate(der: Buffer, source: string): CertificateFacts 
   } catch (error) {
     throw inputError(source, 'a CERTIFICATE block could not be parsed as X.509', 'the file is damaged; download it again', error);
   }
-  const publicKey = x509.publicKey;
+  const spki = certificateSpki(der);
   const eku = x509.keyUsage as string[] | undefined;
   const extendedKeyUsage = eku?.map((oid) => EKU_NAMES[oid] ?? oid);
   return {
@@ -72,8 +73,8 @@ export function parseCertificate(der: Buffer, source: string): CertificateFacts 
     notBefore: parseOpenSslTime(x509.validFrom, source),
     notAfter: parseOpenSslTime(x509.validTo, source),
     fingerprintSha256: x509.fingerprint256,
-    publicKey: describePublicKey(publicKey),
-    spki: publicKey.export({ type: 'spki', format: 'der' }),
+    publicKey: (spki && describeSpki(spki)) ?? describePublicKey(x509.publicKey),
+    spki: spki ?? x509.publicKey.export({ type: 'spki', format: 'der' }),
     clientAuth:
       extendedKeyUsage === undefined ||
       extendedKeyUsage.includes('clientAuth') ||

@@ -133,7 +133,14 @@ export function sameStem(a: string, b: string): boolean {
   return dirname(a) === dirname(b) && stem(a) === stem(b);
 }
 
+const stems = new Map<string, string>();
 function stem(path: string): string {
+  let cached = stems.get(path);
+  if (cached === undefined) stems.set(path, (cached = computeStem(path)));
+  return cached;
+}
+
+function computeStem(path: string): string {
   const name = basename(path, extname(path)).toLowerCase();
   return join(dirname(path), name.replace(/[-_.]?(cert|crt|certificate|key|private|privkey|public|pub|chain|fullchain)$/, ''));
 }

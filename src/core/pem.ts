@@ -12,8 +12,8 @@ export interface PemBlock {
   /** RFC 1421 headers of legacy encrypted keys (`Proc-Type`, `DEK-Info`). */
   headers: Record<string, string>;
   der: Buffer;
-  /** The block re-assembled as canonical PEM text (LF, 64-column body). */
-  pem: string;
+  /** The block re-assembled as canonical PEM text (LF, 64-column body); made on first use. */
+  readonly pem: string;
   /** 1-based position of the block in its source, for messages. */
   position: number;
 }
@@ -94,7 +94,16 @@ export function parsePem(input: string, source: string): PemBlock[] {
       throw inputError(source, `the PEM block ${position} (${label}) is not valid base64`, 'the file is damaged; download or copy it again');
     }
     const der = Buffer.from(compact, 'base64');
-    blocks.push({ label, headers, der, pem: toPem(label, der, headers), position });
+    let pem: string | undefined;
+    blocks.push({
+      label,
+      headers,
+      der,
+      position,
+      get pem() {
+        return (pem ??= toPem(label, der, headers));
+      },
+    });
     BEGIN.lastIndex = end + endMarker.length;
   }
   return blocks;

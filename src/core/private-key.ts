@@ -6,6 +6,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { describePublicKey, type PublicKeyInfo } from './certificate.js';
+import { publicKeyOfPrivateKey } from './der.js';
 import { inputError } from './errors.js';
 import type { PemBlock } from './pem.js';
 
@@ -16,8 +17,10 @@ export interface KeyBlock {
   source: string;
   format: KeyFormat;
   encrypted: boolean;
-  /** PEM text (PEM formats) or DER bytes (DER formats). */
-  data: string | Buffer;
+  /** PEM text, for keys read from PEM (legacy encryption lives in its headers). */
+  pem?: string;
+  /** DER bytes of the key structure (for encrypted PKCS#8, of the encrypted structure). */
+  der: Buffer;
 }
 
 export interface LoadedKey {
@@ -29,7 +32,8 @@ export interface LoadedKey {
   spki: Buffer;
   /** SHA-256 of the public key (SPKI): safe to show, identifies the key. */
   publicKeyFingerprintSha256: string;
-  keyObject: KeyObject;
+  /** The key as a node KeyObject, for TLS (made on first use: loading costs ~1 ms). */
+  keyObject(): KeyObject;
 }
 
 const KEY_LABELS: Record<string, KeyFormat> = {
@@ -48,20 +52,29 @@ export function keyBlockFromPem(block: PemBlock, source: string): KeyBlock {
   if (format === undefined) throw new Error(`not a key label: ${block.label}`);
   const legacyEncrypted = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
   if (legacyEncrypted) format = 'pkcs1-encrypted';
-  return { source, format, encrypted: format.endsWith('-encrypted'), data: block.pem };
+  const encrypted = format.endsWith('-encrypted');
+  // Encrypted keys are decrypted from PEM (legacy encryption lives in its headers).
+  return { source, format, encrypted, der: block.der, ...(encrypted ? { pem: block.pem } : {}) };
 }
 
 /** Try a DER blob as an unencrypted private key; undefined when it is none. */
 export function keyBlockFromDer(der: Buffer, source: string): KeyBlock | undefined {
-  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+  const types = ['pkcs8', 'pkcs1', 'sec1'] as const;
+  const fast = types.find((type) => publicKeyOfPrivateKey(der, type) !== undefined);
+  if (fast) return { source, format: `${fast}-der`, encrypted: false, der };
+  for (const type of types) {
     try {
       createPrivateKey({ key: der, format: 'der', type });
-      return { source, format: `${type}-der`, encrypted: false, data: der };
+      return { source, format: `${type}-der`, encrypted: false, der };
     } catch {
       // not this one
     }
   }
   return undefined;
+}
+
+function derType(format: KeyFormat): 'pkcs8' | 'pkcs1' | 'sec1' {
+  return format.replace(/-der$|-encrypted$/, '') as 'pkcs8' | 'pkcs1' | 'sec1';
 }
 
 export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey {
@@ -72,12 +85,20 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
       'set AITOSS_KEY_PASSPHRASE, name a variable with --passphrase-env NAME, or run on a terminal to be prompted',
     );
   }
+  if (!block.encrypted) {
+    const derived = publicKeyOfPrivateKey(block.der, derType(block.format));
+    if (derived) {
+      let made: KeyObject | undefined;
+      const keyObject = () => (made ??= createPrivateKey({ key: block.der, format: 'der', type: derType(block.format) }));
+      return describeLoaded(block, derived.spki, derived.info, keyObject);
+    }
+  }
   let keyObject: KeyObject;
   try {
     keyObject =
-      typeof block.data === 'string'
-        ? createPrivateKey({ key: block.data, format: 'pem', passphrase })
-        : createPrivateKey({ key: block.data, format: 'der', type: block.format.replace('-der', '') as 'pkcs8' | 'pkcs1' | 'sec1' });
+      block.pem !== undefined
+        ? createPrivateKey({ key: block.pem, format: 'pem', passphrase })
+        : createPrivateKey({ key: block.der, format: 'der', type: derType(block.format) });
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (block.encrypted && /BAD_DECRYPT|INTERRUPTED_OR_CANCELLED|bad decrypt/i.test(`${code} ${(error as Error).message}`)) {
@@ -87,11 +108,15 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
   }
   const publicKeyObject = createPublicKey(keyObject);
   const spki = publicKeyObject.export({ type: 'spki', format: 'der' });
+  return describeLoaded(block, spki, describePublicKey(publicKeyObject), () => keyObject);
+}
+
+function describeLoaded(block: KeyBlock, spki: Buffer, publicKey: PublicKeyInfo, keyObject: () => KeyObject): LoadedKey {
   return {
     source: block.source,
     format: block.format,
     encrypted: block.encrypted,
-    publicKey: describePublicKey(publicKeyObject),
+    publicKey,
     spki,
     publicKeyFingerprintSha256: fingerprint(spki),
     keyObject,

@@ -1,8 +1,12 @@
+/*
+ * File system calls are synchronous on purpose: a CLI reading a folder of small files
+ * spends more time in thread-pool round trips than in reading (measured: 1,000 pairs).
+ */
 /**
  * Reading what the user named: a file, a directory (not recursive), `-` (stdin) or
  * `env:NAME`. This is the I/O edge of credential loading; the decoding is in core.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../core/errors.js';
 
@@ -44,7 +48,7 @@ export async function readSingleSource(spec: string, io: SourceIO, option: strin
 async function readDirectory(dir: string): Promise<RawSource[]> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch (error) {
     throw fsError(dir, error);
   }
@@ -54,7 +58,7 @@ async function readDirectory(dir: string): Promise<RawSource[]> {
     const path = join(dir, name);
     let info;
     try {
-      info = await stat(path);
+      info = statSync(path);
     } catch (error) {
       throw fsError(path, error);
     }
@@ -64,9 +68,9 @@ async function readDirectory(dir: string): Promise<RawSource[]> {
   return sources;
 }
 
-async function statOrThrow(path: string) {
+async function statOrThrow(path: string): Promise<Stats> {
   try {
-    return await stat(path);
+    return statSync(path);
   } catch (error) {
     throw fsError(path, error);
   }
@@ -76,7 +80,7 @@ async function readFileChecked(path: string, info: { isFile(): boolean; size: nu
   if (!info.isFile()) throw inputError(path, 'is not a regular file', 'name a certificate or key file');
   if (info.size > MAX_INPUT_BYTES) throw tooLarge(path);
   try {
-    const bytes = await readFile(path);
+    const bytes = readFileSync(path);
     if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(path);
     return bytes;
   } catch (error) {

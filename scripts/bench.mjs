@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `npm run bench`: wall-clock medians of the built CLI against bare `node -e 0`, measured
+// in one run with the commands interleaved, so machine noise hits all of them alike.
+// Prints medians and ratios to the baseline; targets come from the issues.
+//
+//   npm run bench                 every case, 30 runs each
+//   npm run bench -- --runs 50    more runs
+//   npm run bench -- --only inspect
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '30' }, only: { type: 'string' } },
+});
+const RUNS = Number(args.runs);
+const AT = '2026-12-01';
+const BIN = `${root}bin/aitoss.js`;
+
+if (!existsSync(`${root}dist/cli.js`)) {
+  spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+}
+
+const many = await ensureManyPairs(1000);
+
+/** name → { argv, target: { ratio } | { ms }, note } */
+const cases = [
+  { name: 'baseline: node -e 0', group: 'baseline', argv: [process.execPath, '-e', '0'] },
+  {
+    name: 'cert inspect, one pair',
+    group: 'inspect',
+    argv: [process.execPath, BIN, 'cert', 'inspect', 'fixtures/pairs/rsa-pkcs8.crt', 'fixtures/pairs/rsa-pkcs8.key', '--at', AT],
+    target: { ratio: 2.0 },
+  },
+  {
+    name: 'cert inspect, 1,000 pairs',
+    group: 'inspect',
+    argv: [process.execPath, BIN, 'cert', 'inspect', many, '--at', AT, '--json'],
+    target: { ms: 1000 },
+    runs: Math.max(5, Math.floor(RUNS / 3)),
+  },
+  {
+    name: 'cert check, one pair',
+    group: 'check',
+    argv: [process.execPath, BIN, 'cert', 'check', '--cert', 'fixtures/pairs/rsa-pkcs8.crt', '--key', 'fixtures/pairs/rsa-pkcs8.key', '--at', AT],
+    target: { ratio: 1.5 },
+    optional: true,
+  },
+].filter((c) => c.group === 'baseline' || !args.only || c.group === args.only);
+
+const extra = await import('./lib/bench-ping.mjs').then((m) => m, () => undefined);
+
+const env = { ...process.env, NO_COLOR: '1' };
+delete env.GITHUB_ACTIONS;
+
+const usable = cases.filter((c) => {
+  if (!c.optional) return true;
+  const probe = spawnSync(c.argv[0], c.argv.slice(1), { cwd: root, env });
+  return probe.status === 0 || probe.status === 1;
+});
+
+// Warm the file cache, then interleave: run i of every case before run i+1 of any.
+for (const c of usable) spawnSync(c.argv[0], c.argv.slice(1), { cwd: root, env });
+const samples = new Map(usable.map((c) => [c, []]));
+for (let i = 0; i < RUNS; i++) {
+  for (const c of usable) {
+    if (i >= (c.runs ?? RUNS)) continue;
+    const start = process.hrtime.bigint();
+    const result = spawnSync(c.argv[0], c.argv.slice(1), { cwd: root, env, stdio: 'ignore' });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0 && result.status !== 1) throw new Error(`${c.name} exited ${result.status}`);
+    samples.get(c).push(ms);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const baseline = median(samples.get(usable[0]));
+const rows = usable.map((c) => {
+  const med = median(samples.get(c));
+  const ratio = med / baseline;
+  let verdict = '';
+  if (c.target?.ratio) verdict = `${ratio <= c.target.ratio ? 'meets' : 'MISSES'} ≤ ${c.target.ratio.toFixed(1)}×`;
+  if (c.target?.ms) verdict = `${med <= c.target.ms ? 'meets' : 'MISSES'} ≤ ${c.target.ms} ms`;
+  return { name: c.name, runs: samples.get(c).length, median: med, ratio, verdict };
+});
+
+console.log(`node ${process.version}, ${RUNS} runs per case (interleaved), medians of wall-clock time`);
+console.log('');
+const header = ['case', 'runs', 'median', 'vs node -e 0', 'target'];
+const table = [header, ...rows.map((r) => [r.name, String(r.runs), `${r.median.toFixed(1)} ms`, `${r.ratio.toFixed(2)}×`, r.verdict])];
+const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+
+if (extra && (!args.only || args.only === 'ping')) {
+  console.log('');
+  await extra.benchPing({ root, runs: RUNS, env, median, baselineArgv: [process.execPath, '-e', '0'] });
+}
+
+/** A folder of N EC pairs (fast to make), cached under .bench/. */
+async function ensureManyPairs(count) {
+  const dir = `${root}.bench/pairs-${count}`;
+  if (existsSync(`${dir}/.done`)) return dir;
+  mkdirSync(dir, { recursive: true });
+  const { createKeyPair, issueCertificate, addDays } = await import('./lib/pki.mjs');
+  const caKeys = createKeyPair('ec');
+  const ca = await issueCertificate({
+    subject: 'CN=bench CA', keyPair: caKeys, notBefore: new Date('2026-01-01T00:00:00Z'),
+    notAfter: new Date('2036-01-01T00:00:00Z'), serial: 1, ca: true,
+  });
+  for (let i = 0; i < count; i++) {
+    const keys = createKeyPair('ec');
+    const notBefore = addDays(new Date('2026-06-01T00:00:00Z'), i % 365);
+    const cert = await issueCertificate({
+      subject: `CN=app-${i}.bench.example`, keyPair: keys, issuer: { cert: ca, keyPair: caKeys },
+      notBefore, notAfter: addDays(notBefore, 390), serial: i + 2, eku: ['clientAuth'],
+    });
+    writeFileSync(`${dir}/app-${i}.crt`, cert.toString('pem'));
+    writeFileSync(`${dir}/app-${i}.key`, keys.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+  }
+  writeFileSync(`${dir}/.done`, '');
+  return dir;
+}

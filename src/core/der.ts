@@ -1,0 +1,193 @@
+/**
+ * Just enough DER to pair keys with certificates fast: the SubjectPublicKeyInfo of a
+ * certificate, and the public half of an unencrypted RSA or EC private key.
+ *
+ * Why by hand: OpenSSL 3.0's decoders (behind node's createPrivateKey and
+ * KeyObject.export) cost ~0.75 ms per key and ~0.25 ms per export on these machines,
+ * which alone would put a 1,000-pair folder past its one-second budget; walking the
+ * few DER fields needed costs microseconds. Anything this module does not recognise
+ * returns undefined and the caller falls back to node:crypto.
+ */
+import type { PublicKeyInfo } from './certificate.js';
+
+interface Tlv {
+  tag: number;
+  /** Offset of the tag byte. */
+  start: number;
+  /** Offset of the first content byte. */
+  contentStart: number;
+  /** Offset just past the content. */
+  end: number;
+}
+
+function readTlv(buf: Uint8Array, offset: number, limit = buf.length): Tlv | undefined {
+  if (offset + 2 > limit) return undefined;
+  const tag = buf[offset] as number;
+  let length = buf[offset + 1] as number;
+  let contentStart = offset + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || contentStart + count > limit) return undefined;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (buf[contentStart + i] as number);
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  if (end > limit) return undefined;
+  return { tag, start: offset, contentStart, end };
+}
+
+/** The children of a constructed TLV. */
+function children(buf: Uint8Array, parent: Tlv): Tlv[] | undefined {
+  const out: Tlv[] = [];
+  for (let offset = parent.contentStart; offset < parent.end; ) {
+    const child = readTlv(buf, offset, parent.end);
+    if (!child) return undefined;
+    out.push(child);
+    offset = child.end;
+  }
+  return out;
+}
+
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const OCTET_STRING = 0x04;
+const OID = 0x06;
+
+const OIDS = {
+  rsaEncryption: '2a864886f70d010101',
+  ecPublicKey: '2a8648ce3d0201',
+  ed25519: '2b6570',
+  ed448: '2b6571',
+} as const;
+const CURVES: Record<string, string> = {
+  '2a8648ce3d030107': 'P-256',
+  '2b81040022': 'P-384',
+  '2b81040023': 'P-521',
+};
+
+const hex = (buf: Uint8Array, tlv: Tlv) => Buffer.from(buf.subarray(tlv.contentStart, tlv.end)).toString('hex');
+
+/** DER of the certificate's SubjectPublicKeyInfo, or undefined if the DER is unexpected. */
+export function certificateSpki(der: Uint8Array): Buffer | undefined {
+  const cert = readTlv(der, 0);
+  if (!cert || cert.tag !== SEQUENCE) return undefined;
+  const tbs = readTlv(der, cert.contentStart, cert.end);
+  if (!tbs || tbs.tag !== SEQUENCE) return undefined;
+  const fields = children(der, tbs);
+  if (!fields) return undefined;
+  // [0] version is optional; then serial, signature, issuer, validity, subject, spki.
+  const index = fields[0]?.tag === 0xa0 ? 6 : 5;
+  const spki = fields[index];
+  if (!spki || spki.tag !== SEQUENCE) return undefined;
+  return Buffer.from(der.subarray(spki.start, spki.end));
+}
+
+export interface DerivedPublicKey {
+  spki: Buffer;
+  info: PublicKeyInfo;
+}
+
+/**
+ * The public key of an unencrypted private key (PKCS#8, PKCS#1 or SEC1 DER), built
+ * without OpenSSL: RSA from its modulus and exponent, EC from the public point the
+ * key carries. Undefined for other algorithms or keys without a stored public point.
+ */
+export function publicKeyOfPrivateKey(der: Uint8Array, format: 'pkcs8' | 'pkcs1' | 'sec1'): DerivedPublicKey | undefined {
+  const top = readTlv(der, 0);
+  if (!top || top.tag !== SEQUENCE || top.end !== der.length) return undefined;
+  const fields = children(der, top);
+  if (!fields) return undefined;
+  if (format === 'pkcs1') return rsaFromPkcs1(der, fields);
+  if (format === 'sec1') return ecFromSec1(der, fields, undefined);
+
+  // PKCS#8: version, AlgorithmIdentifier, OCTET STRING privateKey, ...
+  const [, algorithm, privateKey] = fields;
+  if (!algorithm || algorithm.tag !== SEQUENCE || !privateKey || privateKey.tag !== OCTET_STRING) return undefined;
+  const algorithmFields = children(der, algorithm);
+  const oid = algorithmFields?.[0];
+  if (!oid || oid.tag !== OID) return undefined;
+  const inner = readTlv(der, privateKey.contentStart, privateKey.end);
+  if (!inner || inner.tag !== SEQUENCE || inner.end !== privateKey.end) return undefined;
+  const innerFields = children(der, inner);
+  if (!innerFields) return undefined;
+  if (hex(der, oid) === OIDS.rsaEncryption) return rsaFromPkcs1(der, innerFields);
+  if (hex(der, oid) === OIDS.ecPublicKey) {
+    const curve = algorithmFields?.[1];
+    return ecFromSec1(der, innerFields, curve?.tag === OID ? curve : undefined);
+  }
+  return undefined;
+}
+
+/** Algorithm and size or curve of a SubjectPublicKeyInfo; undefined for algorithms not listed here. */
+export function describeSpki(spki: Uint8Array): PublicKeyInfo | undefined {
+  const top = readTlv(spki, 0);
+  if (!top || top.tag !== SEQUENCE) return undefined;
+  const [algorithm, bits] = children(spki, top) ?? [];
+  if (!algorithm || algorithm.tag !== SEQUENCE || !bits || bits.tag !== 0x03) return undefined;
+  const [oid, parameters] = children(spki, algorithm) ?? [];
+  if (!oid || oid.tag !== OID) return undefined;
+  switch (hex(spki, oid)) {
+    case OIDS.rsaEncryption: {
+      const key = readTlv(spki, bits.contentStart + 1, bits.end);
+      const modulus = key?.tag === SEQUENCE ? readTlv(spki, key.contentStart, key.end) : undefined;
+      return modulus?.tag === INTEGER ? { algorithm: 'RSA', size: integerBits(spki, modulus) } : undefined;
+    }
+    case OIDS.ecPublicKey: {
+      const curve = parameters?.tag === OID ? CURVES[hex(spki, parameters)] : undefined;
+      return curve ? { algorithm: 'EC', curve } : undefined;
+    }
+    case OIDS.ed25519:
+      return { algorithm: 'Ed25519' };
+    case OIDS.ed448:
+      return { algorithm: 'Ed448' };
+    default:
+      return undefined;
+  }
+}
+
+function integerBits(der: Uint8Array, integer: Tlv): number {
+  let start = integer.contentStart;
+  while (start < integer.end && der[start] === 0) start++;
+  const first = der[start] ?? 0;
+  return (integer.end - start - 1) * 8 + (first === 0 ? 0 : Math.floor(Math.log2(first)) + 1);
+}
+
+function rsaFromPkcs1(der: Uint8Array, fields: Tlv[]): DerivedPublicKey | undefined {
+  const [version, modulus, exponent] = fields;
+  if (version?.tag !== INTEGER || modulus?.tag !== INTEGER || exponent?.tag !== INTEGER) return undefined;
+  const rsaPublicKey = encode(SEQUENCE, Buffer.concat([der.subarray(modulus.start, modulus.end), der.subarray(exponent.start, exponent.end)]));
+  const algorithm = encode(SEQUENCE, Buffer.concat([encode(OID, Buffer.from(OIDS.rsaEncryption, 'hex')), Buffer.from([0x05, 0x00])]));
+  const spki = encode(SEQUENCE, Buffer.concat([algorithm, encode(0x03, Buffer.concat([Buffer.from([0]), rsaPublicKey]))]));
+  return { spki, info: { algorithm: 'RSA', size: integerBits(der, modulus) } };
+}
+
+function ecFromSec1(der: Uint8Array, fields: Tlv[], curveFromPkcs8: Tlv | undefined): DerivedPublicKey | undefined {
+  // ECPrivateKey: version 1, OCTET STRING d, [0] parameters (curve OID), [1] BIT STRING public key
+  let curve = curveFromPkcs8;
+  let point: Tlv | undefined;
+  for (const field of fields.slice(2)) {
+    if (field.tag === 0xa0) {
+      const oid = readTlv(der, field.contentStart, field.end);
+      if (oid?.tag === OID) curve = curve ?? oid;
+    } else if (field.tag === 0xa1) {
+      point = readTlv(der, field.contentStart, field.end);
+    }
+  }
+  if (!curve || !point || point.tag !== 0x03) return undefined;
+  const curveName = CURVES[hex(der, curve)];
+  if (!curveName) return undefined;
+  const algorithm = encode(SEQUENCE, Buffer.concat([encode(OID, Buffer.from(OIDS.ecPublicKey, 'hex')), der.subarray(curve.start, curve.end)]));
+  const spki = encode(SEQUENCE, Buffer.concat([algorithm, der.subarray(point.start, point.end)]));
+  return { spki, info: { algorithm: 'EC', curve: curveName } };
+}
+
+function encode(tag: number, content: Uint8Array): Buffer {
+  const length = content.length;
+  let header: number[];
+  if (length < 0x80) header = [tag, length];
+  else if (length < 0x100) header = [tag, 0x81, length];
+  else if (length < 0x10000) header = [tag, 0x82, length >> 8, length & 0xff];
+  else header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
+  return Buffer.concat([Buffer.from(header), content]);
+}

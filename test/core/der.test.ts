@@ -1,0 +1,51 @@
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { certificateSpki, publicKeyOfPrivateKey } from '../../src/core/der.js';
+import { createKeyPair } from '../../scripts/lib/pki.mjs';
+
+const dir = new URL('../../fixtures/', import.meta.url);
+const files = (sub: string, ext: string) => readdirSync(new URL(sub, dir)).filter((f) => f.endsWith(ext)).map((f) => `${sub}${f}`);
+
+describe('certificateSpki is the SPKI node:crypto exports', () => {
+  it.each([...files('pairs/', '.crt'), ...files('pki/', '.crt'), ...files('lifecycle/', '.crt')])('%s', (path) => {
+    const cert = new X509Certificate(readFileSync(new URL(path, dir)));
+    expect(certificateSpki(cert.raw)?.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
+  });
+  it('returns undefined for DER that is no certificate', () => {
+    expect(certificateSpki(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]))).toBeUndefined();
+    expect(certificateSpki(Buffer.alloc(0))).toBeUndefined();
+  });
+});
+
+describe('publicKeyOfPrivateKey matches OpenSSL’s derivation', () => {
+  const cases = [
+    ['RSA 2048', 'rsa', 2048],
+    ['RSA 3072', 'rsa', 3072],
+    ['RSA 1023 (odd bit length)', 'rsa', 1023],
+    ['EC P-256', 'ec', undefined],
+  ] as const;
+  it.each(cases)('%s in every encoding', (_name, type, bits) => {
+    const pair = createKeyPair(type, bits ? { bits } : {});
+    const expected = createPublicKey(pair.privateKey).export({ type: 'spki', format: 'der' });
+    const encodings = type === 'rsa' ? (['pkcs8', 'pkcs1'] as const) : (['pkcs8', 'sec1'] as const);
+    for (const encoding of encodings) {
+      const der = pair.privateKey.export({ format: 'der', type: encoding });
+      const derived = publicKeyOfPrivateKey(der, encoding);
+      expect(derived?.spki.equals(expected)).toBe(true);
+      if (type === 'rsa') expect(derived?.info).toEqual({ algorithm: 'RSA', size: bits });
+      else expect(derived?.info).toEqual({ algorithm: 'EC', curve: 'P-256' });
+    }
+  });
+
+  it('leaves Ed25519 to node:crypto', () => {
+    const der = createKeyPair('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' });
+    expect(publicKeyOfPrivateKey(der, 'pkcs8')).toBeUndefined();
+  });
+
+  it('rejects truncated or trailing bytes', () => {
+    const der = createPrivateKey(readFileSync(new URL('pairs/rsa-pkcs8.key', dir))).export({ format: 'der', type: 'pkcs8' });
+    expect(publicKeyOfPrivateKey(der.subarray(0, der.length - 5), 'pkcs8')).toBeUndefined();
+    expect(publicKeyOfPrivateKey(Buffer.concat([der, Buffer.from([0])]), 'pkcs8')).toBeUndefined();
+  });
+});
