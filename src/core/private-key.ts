@@ -34,6 +34,15 @@ export interface LoadedKey {
   publicKeyFingerprintSha256: string;
   /** The key as a node KeyObject, for TLS (made on first use: loading costs ~1 ms). */
   keyObject(): KeyObject;
+  /** How the key's file is exposed, when it came from a file (set by the input layer). */
+  file?: KeyFileFacts;
+}
+
+export interface KeyFileFacts {
+  /** Permission bits, e.g. 0o644. */
+  mode: number;
+  /** Inside a git work tree and not ignored. */
+  unignoredInGit: boolean;
 }
 
 const KEY_LABELS: Record<string, KeyFormat> = {

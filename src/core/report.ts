@@ -33,7 +33,9 @@ export type ProblemCode =
   | 'ca-certificate'
   | 'leaf-not-first'
   | 'chain-mismatch'
-  | 'no-certificate';
+  | 'no-certificate'
+  | 'key-permissions'
+  | 'key-in-git';
 
 export interface Problem {
   code: ProblemCode;
@@ -131,6 +133,7 @@ export function reportCertificate(pair: PairedCertificate, now: Date): Certifica
   } else if (pair.keyMatch === null && !leaf.isCA) {
     problems.push({ code: 'no-key', severity: 'info', message: 'no private key found for this certificate' });
   }
+  if (pair.key) problems.push(...keyFileProblems(pair.key));
   if (!platformValidity && !leaf.isCA) {
     problems.push({
       code: 'validity-not-390',
@@ -199,8 +202,34 @@ function reportKey(key: LoadedKey): KeyReport {
     encrypted: key.encrypted,
     publicKey: key.publicKey,
     publicKeyFingerprintSha256: key.publicKeyFingerprintSha256,
-    problems: [{ code: 'no-certificate', severity: 'info', message: 'no certificate in the inputs matches this key' }],
+    problems: [
+      { code: 'no-certificate', severity: 'info', message: 'no certificate in the inputs matches this key' },
+      ...keyFileProblems(key),
+    ],
   };
+}
+
+/** Warnings about how a key file is stored: readable by others, or about to be committed. */
+export function keyFileProblems(key: LoadedKey): Problem[] {
+  const problems: Problem[] = [];
+  if (!key.file) return problems;
+  const { mode, unignoredInGit } = key.file;
+  if (mode & 0o077) {
+    const who = [mode & 0o070 ? 'group' : '', mode & 0o007 ? 'others' : ''].filter(Boolean).join(' and ');
+    problems.push({
+      code: 'key-permissions',
+      severity: 'warning',
+      message: `the key file ${key.source} is readable by ${who} (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${key.source}`,
+    });
+  }
+  if (unignoredInGit) {
+    problems.push({
+      code: 'key-in-git',
+      severity: 'warning',
+      message: `the key file ${key.source} is inside a git work tree and not ignored: add it to .gitignore; if it was ever pushed, revoke the certificate in the console and issue a new one`,
+    });
+  }
+  return problems;
 }
 
 /** What to do next, in words a person acts on. */

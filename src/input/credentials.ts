@@ -6,6 +6,7 @@ import type { CertificateFile, ExplicitPair } from '../core/pairing.js';
 import { readSourceContents, type SourceContents } from '../core/credentials.js';
 import { inputError, usageError } from '../core/errors.js';
 import { loadPrivateKey, type LoadedKey } from '../core/private-key.js';
+import { unignoredInGit } from './git-exposure.js';
 import { readPathArgument, readSingleSource, type RawSource, type SourceIO } from './read-source.js';
 
 export interface CredentialRequest {
@@ -17,6 +18,8 @@ export interface CredentialRequest {
 }
 
 export interface CredentialIO extends SourceIO {
+  /** The working directory relative paths are read from (default: the process's). */
+  cwd?: string;
   /** Ask for a secret on the terminal; absent when there is no terminal to ask on. */
   promptSecret?: (question: string) => Promise<string>;
 }
@@ -81,6 +84,7 @@ export async function loadCredentials(request: CredentialRequest, io: Credential
     }
     keys.push(loadPrivateKey(block, passphrase));
   }
+  describeKeyFiles(keys, [...pathSources.flatMap((p) => p.raws), certRaw, keyRaw], io.cwd ?? process.cwd());
 
   return {
     certificateFiles: sources
@@ -90,6 +94,15 @@ export async function loadCredentials(request: CredentialRequest, io: Credential
     explicit: certRaw && keyRaw ? [{ certSource: certRaw.name, keySource: keyRaw.name }] : [],
     sources,
   };
+}
+
+/** Record each key file's permission bits and whether git would pick it up. */
+function describeKeyFiles(keys: LoadedKey[], raws: Array<RawSource | undefined>, cwd: string): void {
+  const modes = new Map(raws.filter((r) => r?.mode !== undefined).map((r) => [r!.name, r!.mode!]));
+  const fileKeys = keys.filter((k) => modes.has(k.source));
+  if (fileKeys.length === 0) return;
+  const exposed = unignoredInGit([...new Set(fileKeys.map((k) => k.source))], cwd);
+  for (const key of fileKeys) key.file = { mode: modes.get(key.source)!, unignoredInGit: exposed.has(key.source) };
 }
 
 export function resolvePassphrase(request: Pick<CredentialRequest, 'passphraseEnv'>, io: Pick<SourceIO, 'env'>): string | undefined {

@@ -10,6 +10,7 @@ import { createSecretPrompt } from './prompt.js';
 
 export interface InspectIO {
   env: NodeJS.ProcessEnv;
+  cwd?: string;
   stdin: CredentialIO['stdin'] & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   /** Where the passphrase prompt is written (stderr). */
   promptOutput: NodeJS.WritableStream;
@@ -27,6 +28,7 @@ export async function inspectInputs(request: CredentialRequest, now: Date, io: I
   const credentials = await loadCredentials(request, {
     env: io.env,
     stdin: io.stdin,
+    cwd: io.cwd,
     promptSecret: createSecretPrompt(io.stdin, io.promptOutput),
   });
   const pairing = pairCertificates(credentials.certificateFiles, credentials.keys, credentials.explicit);

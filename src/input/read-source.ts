@@ -18,6 +18,8 @@ export interface RawSource {
   bytes: Buffer;
   /** Read as part of a directory: unrecognised files there are skipped, not errors. */
   fromDirectory: boolean;
+  /** Permission bits of a file source (absent for stdin and env:). */
+  mode?: number;
 }
 
 export interface SourceIO {
@@ -31,7 +33,7 @@ export async function readPathArgument(path: string, io: SourceIO): Promise<RawS
   if (path.startsWith('env:')) return [await readEnv(path.slice(4), io.env)];
   const info = await statOrThrow(path);
   if (info.isDirectory()) return readDirectory(path);
-  return [{ name: path, bytes: await readFileChecked(path, info), fromDirectory: false }];
+  return [{ name: path, bytes: await readFileChecked(path, info), fromDirectory: false, mode: info.mode & 0o777 }];
 }
 
 /** Read a SRC of `--cert`/`--key`/config: a path, `-` or `env:NAME`. Directories are refused. */
@@ -42,7 +44,7 @@ export async function readSingleSource(spec: string, io: SourceIO, option: strin
   if (info.isDirectory()) {
     throw inputError(spec, `is a directory; ${option} takes one file`, 'pass the directory as a PATH argument instead');
   }
-  return { name: spec, bytes: await readFileChecked(spec, info), fromDirectory: false };
+  return { name: spec, bytes: await readFileChecked(spec, info), fromDirectory: false, mode: info.mode & 0o777 };
 }
 
 async function readDirectory(dir: string): Promise<RawSource[]> {
@@ -63,7 +65,7 @@ async function readDirectory(dir: string): Promise<RawSource[]> {
       throw fsError(path, error);
     }
     if (!info.isFile()) continue;
-    sources.push({ name: path, bytes: await readFileChecked(path, info), fromDirectory: true });
+    sources.push({ name: path, bytes: await readFileChecked(path, info), fromDirectory: true, mode: info.mode & 0o777 });
   }
   return sources;
 }

@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, leakedKeyMaterial, PIN, runCli, type CliResult, type RunOptions } from './helpers.js';
 
 const PASSPHRASE = 'fixture-passphrase';
+const KEY_FILE_CODES = ['key-permissions', 'key-in-git'];
 const results: CliResult[] = [];
 
 async function inspect(args: string[], options?: RunOptions): Promise<CliResult> {
@@ -91,8 +93,9 @@ describe('--json', () => {
       keyMatch: true,
       publicKey: { algorithm: 'EC', curve: 'P-256' },
       clientAuth: true,
-      problems: [],
     });
+    // The committed fixture key sits in this git checkout: that, and its mode, are all it reports.
+    expect(cert.problems.map((p: { code: string }) => p.code).filter((c: string) => !KEY_FILE_CODES.includes(c))).toEqual([]);
     const { X509Certificate } = await import('node:crypto');
     expect(cert.fingerprintSha256).toBe(new X509Certificate(readFileSync(fixture('pairs/ec-sec1.crt'))).fingerprint256);
   });
@@ -120,7 +123,7 @@ describe('--json', () => {
       'non-390.crt': ['ok', 182],
     });
     const non390 = json.certificates.find((c: { source: string }) => c.source.endsWith('non-390.crt'));
-    expect(non390.problems.map((p: { code: string }) => p.code)).toEqual(['validity-not-390']);
+    expect(non390.problems.map((p: { code: string }) => p.code).filter((c: string) => !KEY_FILE_CODES.includes(c))).toEqual(['validity-not-390']);
     const serverOnly = json.certificates.find((c: { source: string }) => c.source.endsWith('server-auth-only.crt'));
     expect(serverOnly.clientAuth).toBe(false);
   });
@@ -256,4 +259,38 @@ it('DEBUG=aitoss adds the stack of the underlying error', async () => {
   expect(result.code).toBe(2);
   expect(result.stderr.split('\n')[0]).toMatch(/corrupt-body\.crt: a CERTIFICATE block could not be parsed/);
   expect(result.stderr).toMatch(/^\s+at /m);
+});
+
+describe('key files', () => {
+  const keyPem = readFileSync(fixture('pairs/ec-sec1.key'));
+  const certPem = readFileSync(fixture('pairs/ec-sec1.crt'));
+
+  function folder(mode: number): string {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-keyfile-'));
+    writeFileSync(join(dir, 'app.crt'), certPem);
+    writeFileSync(join(dir, 'app.key'), keyPem, { mode });
+    chmodSync(join(dir, 'app.key'), mode);
+    return dir;
+  }
+  const codesOf = (json: { certificates: Array<{ problems: Array<{ code: string }> }> }) => json.certificates[0]!.problems.map((p) => p.code);
+
+  it('a key file readable by group or others is a warning naming chmod 600', async () => {
+    const dir = folder(0o644);
+    const json = await inspectJson([dir]);
+    const problem = json.certificates[0].problems.find((p: { code: string }) => p.code === 'key-permissions');
+    expect(problem).toMatchObject({ severity: 'warning' });
+    expect(problem.message).toBe(`the key file ${join(dir, 'app.key')} is readable by group and others (mode 0644): run chmod 600 ${join(dir, 'app.key')}`);
+  });
+
+  it('a 0600 key file outside git draws no warning', async () => {
+    expect(codesOf(await inspectJson([folder(0o600)]))).toEqual([]);
+  });
+
+  it('a key file in a git work tree is a warning until it is ignored', async () => {
+    const dir = folder(0o600);
+    execFileSync('git', ['init', '-q', dir]);
+    expect(codesOf(await inspectJson([dir]))).toEqual(['key-in-git']);
+    writeFileSync(join(dir, '.gitignore'), '*.key\n');
+    expect(codesOf(await inspectJson([dir]))).toEqual([]);
+  });
 });
