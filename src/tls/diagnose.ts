@@ -80,7 +80,7 @@ function asErrorLike(err: unknown): ErrorLike {
 export function cleanMessage(err: unknown): string {
   const e = asErrorLike(err);
   const message = typeof e.message === 'string' ? e.message : String(err);
-  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message);
+  const openssl = /(?:^|:)error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message);
   const line = (openssl?.[1] ?? message).split('\n')[0]?.trim() ?? '';
   return line || (typeof e.code === 'string' ? e.code : 'unknown error');
 }
@@ -215,7 +215,7 @@ export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure
   if (code === 'ERR_OSSL_BAD_DECRYPT') {
     return failure('client-certificate', code, 'the private key could not be decrypted', 'wrong passphrase for the encrypted key');
   }
-  if (code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED') {
+  if (code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' || code === 'ERR_MISSING_PASSPHRASE') {
     return failure('client-certificate', code, 'the private key is encrypted', 'the key needs a passphrase: pass it, or decrypt the key file');
   }
   if (/^ERR_OSSL_(PEM|ASN1|X509|UNSUPPORTED|DECODER)/.test(code)) {
@@ -421,7 +421,7 @@ const NO_CERT_BODY = [
 ];
 const BAD_CERT_BODY = [
   /the ssl certificate error/i,
-  /(?:ssl|tls|client)[ -]certificate (?:error|invalid|verification|(?:is )?(?:expired|revoked|not trusted|untrusted|invalid|not valid))/i,
+  /(?:ssl|tls|client)[ -]certificate (?:(?:is|was|has|has been) )?(?:error|invalid|verification|expired|revoked|not trusted|untrusted|not valid|rejected)/i,
   /invalid (?:ssl |tls |client )certificate/i,
   /(?:ssl|tls|client)[ -]certificate.{0,40}(?:failed|rejected|denied)/i,
 ];

@@ -230,11 +230,15 @@ function analyseServerFlight(data: Buffer, secret: Buffer | undefined): Handshak
   let tls13: { suite: Tls13Suite; key: Buffer; iv: Buffer } | undefined;
   let encrypted: HandshakeReader | undefined;
   let sequence = 0n;
+  let retried = false;
 
   const onMessage = (type: number, body: Buffer): boolean => {
     if (type === HS_SERVER_HELLO) {
       const hello = parseServerHello(body);
-      if (hello.retry) return false;
+      if (hello.retry) {
+        retried = true; // HelloRetryRequest: the real ServerHello follows
+        return false;
+      }
       observation.version = hello.version === 'other' ? undefined : hello.version;
       if (hello.version === 'TLSv1.3') {
         const suite = TLS13_SUITES.get(hello.suite);
@@ -265,7 +269,10 @@ function analyseServerFlight(data: Buffer, secret: Buffer | undefined): Handshak
   for (const record of records(data)) {
     if (record.type === CONTENT_ALERT) break;
     if (!tls13) {
-      if (record.type === CONTENT_CCS) break; // TLS 1.2: encrypted from here on
+      if (record.type === CONTENT_CCS) {
+        if (retried) continue; // TLS 1.3 compatibility record after a HelloRetryRequest
+        break; // TLS 1.2: encrypted from here on
+      }
       if (record.type !== CONTENT_HANDSHAKE) break;
       for (const message of plain.push(record.payload)) {
         if (onMessage(message.type, message.body)) return observation;

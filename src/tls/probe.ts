@@ -185,7 +185,17 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   let serverCertificate: DiagnosisContext['serverCertificate'];
 
   try {
-    credentials = loadCredentials(options);
+    try {
+      credentials = loadCredentials(options);
+    } catch (err) {
+      // OpenSSL could not read the certificate or key (a user problem); anything else is misuse.
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && (code.startsWith('ERR_OSSL_') || code === 'KEY_MISMATCH')) {
+        result.failure = classifyError(err, { phase: 'tls', host, port });
+        return result;
+      }
+      throw err;
+    }
 
     if (proxy && proxy.protocol !== 'http:') {
       result.failure = {
@@ -307,6 +317,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
     else result.ok = true;
   } catch (err) {
     settled = true;
+    if (isMisuse(err)) throw err;
     result.failure = diagnose(err);
   } finally {
     settled = true;
@@ -323,7 +334,6 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
     if (err instanceof Interrupt) {
       return err.kind === 'timeout' ? timeoutFailure(phase, options.timeoutMs) : abortedFailure(phase);
     }
-    if (err instanceof TypeError && /^probe: /.test(err.message)) throw err;
     const observed = recorder.observe();
     return classifyError(err, {
       phase,
@@ -341,6 +351,13 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
       proxy: result.proxy,
     });
   }
+}
+
+/** Errors that are the caller's bug, not a network outcome: they propagate. */
+function isMisuse(err: unknown): boolean {
+  if (err instanceof TypeError && /^probe: /.test(err.message)) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE';
 }
 
 /** What the handshake bytes showed, or failing that, what the server's verdict implies. */

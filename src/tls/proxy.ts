@@ -128,7 +128,7 @@ export function openTunnel(socket: net.Socket, proxy: URL, host: string, port: n
       response.resume();
       reject(new ProxyConnectError(response.statusCode ?? 0, response.statusMessage ?? '', target));
     });
-    request.once('error', reject);
+    request.on('error', reject);
     request.end();
   });
 }

@@ -158,6 +158,10 @@ export async function startNodeServer(
     requestCert?: boolean;
     rejectUnauthorized?: boolean;
     handler?: http.RequestListener;
+    /** OpenSSL cipher list; TLS 1.3 suites go here too (TLS_CHACHA20_POLY1305_SHA256). */
+    ciphers?: string;
+    /** Key exchange groups; one the client does not key-share first forces a HelloRetryRequest. */
+    ecdhCurve?: string;
   },
 ): Promise<RunningServer> {
   const server = https.createServer(
@@ -169,6 +173,8 @@ export async function startNodeServer(
       rejectUnauthorized: options.rejectUnauthorized ?? true,
       minVersion: options.version,
       maxVersion: options.version,
+      ...(options.ciphers ? { ciphers: options.ciphers } : {}),
+      ...(options.ecdhCurve ? { ecdhCurve: options.ecdhCurve } : {}),
     },
     options.handler ??
       ((req, res) => {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { x509 } from '../../scripts/lib/pki.mjs';
+import { HandshakeRecorder, formatName } from '../../src/tls/handshake.js';
+
+describe('formatName', () => {
+  it('prints a DER name in encoded order', () => {
+    const der = Buffer.from(new x509.Name('C=KR, O=Viva Republica, CN=Apps in Toss Client CA').toArrayBuffer());
+    expect(formatName(der)).toBe('C=KR, O=Viva Republica, CN=Apps in Toss Client CA');
+  });
+
+  it('decodes UTF-8 names', () => {
+    const der = Buffer.from(new x509.Name('CN=토스 파트너').toArrayBuffer());
+    expect(formatName(der)).toBe('CN=토스 파트너');
+  });
+
+  it('falls back to hex on garbage', () => {
+    expect(formatName(Buffer.from([0x30, 0x05, 0x31]))).toBe('#300531');
+  });
+});
+
+describe('HandshakeRecorder', () => {
+  it('says "unknown" without data or on garbage, never throws', () => {
+    expect(new HandshakeRecorder().observe()).toEqual({ requested: null });
+    const recorder = new HandshakeRecorder();
+    recorder.record(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    expect(recorder.observe().requested).toBeNull();
+    const truncated = new HandshakeRecorder();
+    truncated.record(Buffer.from([0x16, 0x03, 0x03, 0x00, 0x40, 0x02, 0x00]));
+    expect(truncated.observe().requested).toBeNull();
+  });
+
+  it('finds a TLS 1.2 CertificateRequest and its CA names', () => {
+    const ca = Buffer.from(new x509.Name('CN=Client CA').toArrayBuffer());
+    const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
+    const u24 = (n: number): Buffer => Buffer.from([n >> 16, (n >> 8) & 0xff, n & 0xff]);
+    const message = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type]), u24(body.length), body]);
+    const serverHello = Buffer.concat([u16(0x0303), Buffer.alloc(32, 1), Buffer.from([0]), u16(0xc02f), Buffer.from([0]), u16(0)]);
+    const caList = Buffer.concat([u16(ca.length), ca]);
+    const certificateRequest = Buffer.concat([Buffer.from([1, 1]), u16(2), u16(0x0403), u16(caList.length), caList]);
+    const flight = Buffer.concat([message(2, serverHello), message(13, certificateRequest), message(14, Buffer.alloc(0))]);
+    const record = Buffer.concat([Buffer.from([0x16, 0x03, 0x03]), u16(flight.length), flight]);
+    const recorder = new HandshakeRecorder();
+    // Split across chunks like TCP would.
+    recorder.record(record.subarray(0, 7));
+    recorder.record(record.subarray(7));
+    expect(recorder.observe()).toEqual({ requested: true, acceptableCAs: ['CN=Client CA'], version: 'TLSv1.2' });
+
+    const without = Buffer.concat([message(2, serverHello), message(14, Buffer.alloc(0))]);
+    const plain = new HandshakeRecorder();
+    plain.record(Buffer.concat([Buffer.from([0x16, 0x03, 0x03]), u16(without.length), without]));
+    expect(plain.observe()).toEqual({ requested: false, version: 'TLSv1.2' });
+  });
+});
