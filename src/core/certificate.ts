@@ -57,12 +57,17 @@ const CURVE_NAMES: Record<string, string> = {
 };
 
 export function parseCertificate(der: Buffer, source: string): CertificateFacts {
-  let x509: X509Certificate;
   try {
-    x509 = new X509Certificate(der);
+    return readCertificate(der, source);
   } catch (error) {
+    if (error instanceof Error && error.name === 'AitossError') throw error;
+    // OpenSSL parses lazily: a damaged public key or extension only fails when read.
     throw inputError(source, 'a CERTIFICATE block could not be parsed as X.509', 'the file is damaged; download it again', error);
   }
+}
+
+function readCertificate(der: Buffer, source: string): CertificateFacts {
+  const x509 = new X509Certificate(der);
   const spki = certificateSpki(der);
   const eku = x509.keyUsage as string[] | undefined;
   const extendedKeyUsage = eku?.map((oid) => EKU_NAMES[oid] ?? oid);

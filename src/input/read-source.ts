@@ -62,8 +62,12 @@ async function readDirectory(dir: string): Promise<RawSource[]> {
     try {
       info = statSync(path);
     } catch (error) {
+      // A dangling or looping symlink in a download folder is not a certificate: skip it.
+      const code = (error as { code?: string }).code;
+      if (code === 'ENOENT' || code === 'ELOOP') continue;
       throw fsError(path, error);
     }
+    // FIFOs, sockets and devices are skipped: reading one could block forever.
     if (!info.isFile()) continue;
     sources.push({ name: path, bytes: await readFileChecked(path, info), fromDirectory: true, mode: info.mode & 0o777 });
   }
