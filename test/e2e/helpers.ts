@@ -22,6 +22,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Run as this user id (only possible when the tests run as root). */
   uid?: number;
+  /** More secrets (e.g. keys a test generated) that must not appear in any output. */
+  secrets?: readonly string[];
 }
 
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -49,7 +51,11 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      const result = { code, signal, stdout, stderr };
+      // Every CLI run of the suite goes through here: none may print key material.
+      const leaked = leakedKeyMaterial(result) ?? options.secrets?.find((secret) => stdout.includes(secret) || stderr.includes(secret));
+      if (leaked) reject(new Error(`aitoss ${args.join(' ')} printed private key material: ${leaked.slice(0, 12)}…`));
+      else resolve(result);
     });
     child.stdin.end(options.input ?? '');
   });
