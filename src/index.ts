@@ -10,4 +10,16 @@ export { pairCertificates, type Pairing, type PairedCertificate, type Certificat
 export * from './core/lifecycle.js';
 export { buildReport, SCHEMA_VERSION, type InspectReport, type CertificateReport, type KeyReport, type Problem } from './core/report.js';
 export { loadCredentials, type Credentials, type CredentialRequest } from './input/credentials.js';
+export {
+  checkReport,
+  REASON_CODES,
+  type CheckOptions,
+  type CheckReport,
+  type CheckedCertificate,
+  type ReasonCode,
+  type RotationSetReport,
+} from './core/verdict.js';
+export { resolveSettings, credentialRequest, type Settings, type Setting, type SettingFlags } from './config/settings.js';
+export { renderGithub, renderSummaryMarkdown } from './render/github.js';
+export { renderPrometheus } from './render/prometheus.js';
 export { main } from './cli.js';

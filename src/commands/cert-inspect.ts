@@ -5,15 +5,17 @@
  * Exit codes: 0 every input read (whatever the levels); 2 usage or input error.
  */
 import { Command } from 'commander';
+import { credentialRequest, resolveSettings } from '../config/settings.js';
 import { inspectInputs } from '../input/inspect-inputs.js';
 import { renderJson } from '../render/json.js';
 import { renderInspectText } from '../render/text.js';
-import { addCredentialOptions, atOption, type CredentialOptions } from './options.js';
+import { addCredentialOptions, atOption, configOption, type CredentialOptions } from './options.js';
 import { styleFor, type CommandContext } from './context.js';
 
 export interface InspectOptions extends CredentialOptions {
   at?: Date;
   json?: boolean;
+  config?: string;
 }
 
 const EXAMPLES = `
@@ -34,10 +36,19 @@ export function certInspectCommand(ctx: CommandContext): Command {
   )
     .addOption(atOption())
     .option('--json', 'machine-readable output (schemaVersion 1)')
+    .addOption(configOption())
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], options: InspectOptions) => {
-      const { report } = await inspectInputs({ paths, ...options }, options.at ?? ctx.io.now(), {
+      // Without PATH, --cert or --key, the certificate and key come from the settings
+      // (AITOSS_CERT/AITOSS_KEY, the configuration file); see 'aitoss config'.
+      const named = paths.length > 0 || options.cert !== undefined || options.key !== undefined;
+      const request =
+        named && options.config === undefined
+          ? { paths, ...options }
+          : credentialRequest(paths, await resolveSettings({ ...options }, { env: ctx.io.env, cwd: ctx.io.cwd }), ctx.io.env);
+      const { report } = await inspectInputs(request, options.at ?? ctx.io.now(), {
         env: ctx.io.env,
+        cwd: ctx.io.cwd,
         stdin: ctx.io.stdin,
         promptOutput: ctx.io.stderr as NodeJS.WritableStream,
       });

@@ -43,3 +43,15 @@ export function addCredentialOptions(command: Command): Command {
 export function atOption(): Option {
   return new Option('--at <date>', 'evaluate as of this ISO 8601 date instead of now').argParser(parseAt);
 }
+
+/** `--config FILE`: read this configuration file instead of searching for one. */
+export function configOption(): Option {
+  return new Option('--config <file>', 'read settings from this file instead of searching from the working directory upward');
+}
+
+/** `--fail-under DAYS`: a whole number of days, 0 or more. */
+export function failUnderOption(): Option {
+  return new Option('--fail-under <days>', 'fail when fewer than DAYS whole days remain (default 30, the console\'s first notice)').argParser(
+    parsePositiveInteger,
+  );
+}

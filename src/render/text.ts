@@ -56,7 +56,7 @@ export function renderCertificate(cert: CertificateReport, style: Style): string
   return lines.join('\n');
 }
 
-function renderKey(key: KeyReport, style: Style): string {
+export function renderKey(key: KeyReport, style: Style): string {
   return [
     `${style.bold(key.source)}  ${style.dim('KEY WITHOUT CERTIFICATE')}`,
     row('public key', `${publicKeyText(key.publicKey)}, ${key.format}${key.encrypted ? ' (encrypted)' : ''}`),

@@ -1,0 +1,147 @@
+/**
+ * `aitoss cert check [PATH...]`: the CI gate. Reads what inspect reads, judges every
+ * rotation set (certificates with the same subject) on its newest pair with a matching
+ * key, and fails when one has fewer than --fail-under days left, is expired or not yet
+ * valid, cannot authenticate a TLS client, or was given with a key that does not match.
+ *
+ * Exit codes: 0 the check passed; 1 it failed; 2 usage or input error.
+ */
+import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { credentialRequest, resolveSettings } from '../config/settings.js';
+import { inputError, isAitossError, usageError } from '../core/errors.js';
+import { checkReport } from '../core/verdict.js';
+import { inspectInputs } from '../input/inspect-inputs.js';
+import { renderCheckText } from '../render/check-text.js';
+import { command as workflowCommand, renderGithub } from '../render/github.js';
+import { renderJson } from '../render/json.js';
+import { renderPrometheus, renderPrometheusFailure } from '../render/prometheus.js';
+import { styleFor, type CommandContext } from './context.js';
+import { addCredentialOptions, atOption, configOption, failUnderOption, type CredentialOptions } from './options.js';
+
+export const CHECK_FORMATS = ['text', 'json', 'github', 'prometheus'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+export interface CheckOptionsFlags extends CredentialOptions {
+  at?: Date;
+  failUnder?: number;
+  requireKey?: boolean;
+  all?: boolean;
+  json?: boolean;
+  format?: CheckFormat;
+  config?: string;
+}
+
+const HELP = `
+The gate: a rotation set (certificates with the same subject, the old and the new side
+by side) is judged on its pair with the latest expiry whose key matches; its older pairs
+are superseded and do not fail. Certificates of different subjects are judged each on
+its own. A certificate checked without its key passes on dates alone ("key not checked").
+
+Failure reasons (JSON "reasons"): below-threshold, expired, not-yet-valid, key-mismatch,
+key-not-checked (with --require-key), no-client-auth, leaf-not-first.
+
+Settings come from flags, then AITOSS_CERT, AITOSS_KEY, AITOSS_FAIL_UNDER, then the
+configuration file (.aitossrc, aitoss.config.*, package.json "aitoss"; see 'aitoss config'),
+then defaults. With PATH arguments, only --cert/--key flags add to them.
+
+Examples:
+  $ aitoss cert check certs/                            every pair in the folder; fail under 30 days
+  $ aitoss cert check --cert app.crt --key app.key --fail-under 14
+  $ aitoss cert check --cert env:AITOSS_CERT --key env:AITOSS_KEY --require-key
+  $ aitoss cert check certs/ --format prometheus > /var/lib/node_exporter/aitoss.prom.tmp
+  $ aitoss cert check certs/ --at 2027-03-01 --json     will it pass on launch day?
+
+Exit codes: 0 the check passed,
+            1 it failed (a certificate below the threshold, expired, not yet valid,
+              without client authentication, or with a key that does not match),
+            2 usage or input error (with --format prometheus, aitoss_check_success 0 is
+              still printed).`;
+
+export function certCheckCommand(ctx: CommandContext): Command {
+  return addCredentialOptions(
+    new Command('check')
+      .description('gate CI on certificate/key pairs: exit 1 when one expires within --fail-under days, is invalid, or its key does not match')
+      .argument('[path...]', 'certificate files, key files, or directories (not recursive); - reads stdin'),
+  )
+    .addOption(failUnderOption())
+    .option('--require-key', 'fail a certificate whose private key is not among the inputs')
+    .option('--all', 'judge every pair on its own: superseded certificates of a rotation fail too')
+    .addOption(atOption())
+    .addOption(new Option('--format <format>', 'output format; github (workflow commands) by default when GITHUB_ACTIONS=true, else text').choices(CHECK_FORMATS))
+    .option('--json', 'same as --format json')
+    .addOption(configOption())
+    .addHelpText('after', HELP)
+    .action(async (paths: string[], options: CheckOptionsFlags) => {
+      const io = ctx.io;
+      const now = options.at ?? io.now();
+      const format = chooseFormat(options, io.env);
+      try {
+        const settings = await resolveSettings(
+          { cert: options.cert, key: options.key, passphraseEnv: options.passphraseEnv, failUnder: options.failUnder, config: options.config },
+          { env: io.env, cwd: io.cwd },
+        );
+        const request = credentialRequest(paths, settings, io.env);
+        if (request.paths.length === 0 && request.cert === undefined && request.key === undefined) {
+          throw usageError(
+            'name what to check: PATH..., or --cert SRC --key SRC (or AITOSS_CERT/AITOSS_KEY, or cert and key in a configuration file)',
+          );
+        }
+        const { report } = await inspectInputs(request, now, {
+          env: io.env,
+          cwd: io.cwd,
+          stdin: io.stdin,
+          promptOutput: io.stderr as NodeJS.WritableStream,
+        });
+        if (report.certificates.length === 0) {
+          throw inputError(undefined, 'no certificate among the inputs, only keys', 'name the certificate files too');
+        }
+        const checked = checkReport(report, {
+          failUnder: settings.failUnder.value,
+          requireKey: options.requireKey === true,
+          all: options.all === true,
+        });
+
+        switch (format) {
+          case 'json':
+            io.stdout.write(renderJson(checked));
+            break;
+          case 'prometheus':
+            io.stdout.write(renderPrometheus(checked));
+            break;
+          case 'github': {
+            const { lines, summary } = renderGithub(checked);
+            io.stdout.write(`${lines.join('\n')}\n`);
+            const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+            if (summaryFile) {
+              try {
+                await appendFile(resolve(io.cwd, summaryFile), summary);
+              } catch (error) {
+                const code = (error as { code?: string }).code ?? 'error';
+                io.stdout.write(`${workflowCommand('warning', {}, `aitoss: could not append the job summary to ${summaryFile} (${code})`)}\n`);
+              }
+            }
+            break;
+          }
+          default:
+            io.stdout.write(renderCheckText(checked, styleFor(ctx)));
+        }
+        ctx.setOutcome(checked.status === 'pass' ? 'success' : 'failure');
+      } catch (error) {
+        // The textfile collector keeps reading the last file: say that this check did not succeed.
+        if (format === 'prometheus' && isAitossError(error)) io.stdout.write(renderPrometheusFailure(now));
+        throw error;
+      }
+    });
+}
+
+/** `--json` or `--format`; GitHub's format by default inside GitHub Actions. */
+export function chooseFormat(options: Pick<CheckOptionsFlags, 'json' | 'format'>, env: NodeJS.ProcessEnv): CheckFormat {
+  if (options.json && options.format !== undefined && options.format !== 'json') {
+    throw usageError(`--json and --format ${options.format} disagree; give one`);
+  }
+  if (options.json) return 'json';
+  if (options.format !== undefined) return options.format;
+  return env.GITHUB_ACTIONS === 'true' ? 'github' : 'text';
+}

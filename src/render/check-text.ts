@@ -1,0 +1,64 @@
+/**
+ * Human output of `cert check`: the verdicts first, one line per certificate
+ * (`PASS  app.crt: 212 days left, expires 2027-06-28`), with the advice about its
+ * rotation set under it; then the details of inspect, each certificate with its
+ * verdict; then a summary line. Pure: report in, text out.
+ */
+import { plural } from '../core/report.js';
+import { verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import type { Style } from './style.js';
+import { renderCertificate, renderKey, stamp } from './text.js';
+
+const LABEL_WIDTH = 13;
+
+export function renderCheckText(report: CheckReport, style: Style): string {
+  const verdicts = report.certificates.flatMap((cert) => [
+    verdictLine(cert, report.failUnder, style),
+    ...cert.messages.map((message) => `      ${style.severity('warning', `→ ${message}`)}`),
+  ]);
+  const details = [
+    ...report.certificates.map((cert) => withVerdictRow(cert, report.failUnder, style)),
+    ...report.keys.map((key) => renderKey(key, style)),
+  ];
+  return `${[verdicts.join('\n'), ...details, renderSummary(report, style)].join('\n\n')}\n`;
+}
+
+export function verdictLine(cert: CheckedCertificate, failUnder: number, style: Style): string {
+  return `${verdictLabel(cert, style)}  ${titleOf(cert)}: ${verdictText(cert, failUnder)}`;
+}
+
+function verdictLabel(cert: CheckedCertificate, style: Style): string {
+  if (cert.verdict === 'pass') return style.pass('PASS');
+  if (cert.verdict === 'fail') return style.fail('FAIL');
+  return style.dim('SUPERSEDED');
+}
+
+function titleOf(cert: CheckedCertificate): string {
+  return cert.position > 1 || cert.chain.length > 0 ? `${cert.source} (block ${cert.position})` : cert.source;
+}
+
+/** The inspect block with a `verdict` row under its title. */
+function withVerdictRow(cert: CheckedCertificate, failUnder: number, style: Style): string {
+  const [title, ...rest] = renderCertificate(cert, style).split('\n');
+  const word = cert.verdict === 'pass' ? style.pass('pass') : cert.verdict === 'fail' ? style.fail('FAIL') : style.dim('superseded');
+  const verdict = `  ${'verdict'.padEnd(LABEL_WIDTH)}${word}: ${verdictText(cert, failUnder)}`;
+  return [title, verdict, ...rest].join('\n');
+}
+
+function renderSummary(report: CheckReport, style: Style): string {
+  const count = (verdict: CheckedCertificate['verdict']) => report.certificates.filter((c) => c.verdict === verdict).length;
+  const counts = [
+    [count('pass'), 'pass'],
+    [count('fail'), 'fail'],
+    [count('superseded'), 'superseded'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, word]) => `${n} ${word}`);
+  const head = report.status === 'pass' ? style.pass('check passed') : style.fail('check failed');
+  const parts = [
+    `${plural(report.certificates.length, 'certificate')}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`,
+    `fail under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}${report.all ? ', every pair judged' : ''}`,
+    `as of ${stamp(report.evaluatedAt)}`,
+  ];
+  return `${head} · ${style.dim(parts.join(' · '))}`;
+}

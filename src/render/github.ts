@@ -1,0 +1,110 @@
+/**
+ * GitHub Actions output of `cert check`: workflow commands (`::error` for a certificate
+ * that fails the gate, `::warning` for one that passes inside the console's 30/7/1-day
+ * notices), and a Markdown table for the job summary. Pure: the command prints the
+ * lines and appends the summary to $GITHUB_STEP_SUMMARY.
+ *
+ * Escaping follows the runner's rules: in a message `%`, `\r`, `\n` become `%25`,
+ * `%0D`, `%0A`; in a property value `:` and `,` also become `%3A` and `%2C`.
+ */
+import { plural, type CertificateReport } from '../core/report.js';
+import { verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import { stamp } from './text.js';
+
+export interface GithubOutput {
+  /** Workflow command lines (and a closing plain line), each without a newline. */
+  lines: string[];
+  /** Markdown for the job summary. */
+  summary: string;
+}
+
+export function renderGithub(report: CheckReport): GithubOutput {
+  const lines: string[] = [];
+  for (const cert of report.certificates) {
+    if (cert.verdict === 'fail') {
+      lines.push(command('error', { file: fileOf(cert), title: 'Client certificate fails the check' }, annotation(cert, report.failUnder)));
+    } else if (cert.verdict === 'pass' && isInsideNotice(cert)) {
+      lines.push(
+        command(
+          'warning',
+          { file: fileOf(cert), title: `Client certificate expires in ${plural(cert.daysRemaining, 'day')}` },
+          annotation(cert, report.failUnder),
+        ),
+      );
+    }
+  }
+  lines.push(`aitoss: ${closingLine(report)}`);
+  return { lines, summary: renderSummaryMarkdown(report) };
+}
+
+/** `::error file=a.crt,title=...::message` */
+export function command(name: 'error' | 'warning' | 'notice', properties: Record<string, string | undefined>, message: string): string {
+  const props = Object.entries(properties)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+    .join(',');
+  return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+}
+
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(cert: CheckedCertificate, failUnder: number): string {
+  const head = `${cert.source}: ${verdictText(cert, failUnder)}`;
+  const advice = cert.messages.length > 0 ? cert.messages : [cert.nextAction];
+  return [head, ...advice].join('\n');
+}
+
+function isInsideNotice(cert: CertificateReport): boolean {
+  return cert.level === 'expiring' || cert.level === 'urgent' || cert.level === 'critical';
+}
+
+/** A file annotation only for files: `env:NAME` and stdin are named in the message. */
+function fileOf(cert: CertificateReport): string | undefined {
+  return cert.source.startsWith('env:') || cert.source === 'stdin' ? undefined : cert.source;
+}
+
+function closingLine(report: CheckReport): string {
+  const failed = report.certificates.filter((c) => c.verdict === 'fail').length;
+  const judged = report.certificates.filter((c) => c.verdict !== 'superseded').length;
+  const head = report.status === 'pass' ? `check passed (${plural(judged, 'certificate')})` : `check failed (${failed} of ${plural(judged, 'certificate')})`;
+  return `${head}; fail under ${plural(report.failUnder, 'day')}, as of ${stamp(report.evaluatedAt)}`;
+}
+
+const VERDICT_CELL: Record<CheckedCertificate['verdict'], string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  superseded: '⏭️ superseded',
+};
+
+export function renderSummaryMarkdown(report: CheckReport): string {
+  const rows = report.certificates.map((cert) => {
+    const result = cert.verdict === 'pass' && isInsideNotice(cert) ? '⚠️ pass' : VERDICT_CELL[cert.verdict];
+    const key = cert.keyMatch === true ? 'matches' : cert.keyMatch === false ? 'does not match' : 'not checked';
+    return `| ${[result, code(cert.source), cell(cert.subject), String(cert.daysRemaining), cert.notAfter.slice(0, 10), key, cell(verdictText(cert, report.failUnder))].join(' | ')} |`;
+  });
+  const title = report.status === 'pass' ? '✅ passed' : '❌ failed';
+  return [
+    `### aitoss cert check: ${title}`,
+    '',
+    '| Result | Certificate | Subject | Days left | Expires | Key | Details |',
+    '|---|---|---|--:|---|---|---|',
+    ...rows,
+    '',
+    `Fails under ${plural(report.failUnder, 'day')}${report.requireKey ? ' (key required)' : ''}; evaluated at ${stamp(report.evaluatedAt)}.`,
+    '',
+  ].join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
+}
