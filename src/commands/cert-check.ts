@@ -28,6 +28,7 @@ export interface CheckOptionsFlags extends CredentialOptions {
   failUnder?: number;
   requireKey?: boolean;
   all?: boolean;
+  strict?: boolean;
   json?: boolean;
   format?: CheckFormat;
   config?: string;
@@ -40,7 +41,8 @@ are superseded and do not fail. Certificates of different subjects are judged ea
 its own. A certificate checked without its key passes on dates alone ("key not checked").
 
 Failure reasons (JSON "reasons"): below-threshold, expired, not-yet-valid, key-mismatch,
-key-not-checked (with --require-key), no-client-auth, leaf-not-first.
+key-not-checked (with --require-key), no-client-auth, leaf-not-first, and with --strict
+key-permissions and key-in-git.
 
 Settings come from flags, then AITOSS_CERT, AITOSS_KEY, AITOSS_FAIL_UNDER, then the
 configuration file (.aitossrc, aitoss.config.*, package.json "aitoss"; see 'aitoss config'),
@@ -55,7 +57,8 @@ Examples:
 
 Exit codes: 0 the check passed,
             1 it failed (a certificate below the threshold, expired, not yet valid,
-              without client authentication, or with a key that does not match),
+              without client authentication, or with a key that does not match;
+              with --strict, a key file readable by others or unignored in git),
             2 usage or input error (with --format prometheus, aitoss_check_success 0 is
               still printed).`;
 
@@ -68,6 +71,7 @@ export function certCheckCommand(ctx: CommandContext): Command {
     .addOption(failUnderOption())
     .option('--require-key', 'fail a certificate whose private key is not among the inputs')
     .option('--all', 'judge every pair on its own: superseded certificates of a rotation fail too')
+    .option('--strict', 'also fail when a key file is readable by group or others, or sits unignored in a git work tree')
     .addOption(atOption())
     .addOption(new Option('--format <format>', 'output format; github (workflow commands) by default when GITHUB_ACTIONS=true, else text').choices(CHECK_FORMATS))
     .option('--json', 'same as --format json')
@@ -101,6 +105,7 @@ export function certCheckCommand(ctx: CommandContext): Command {
           failUnder: settings.failUnder.value,
           requireKey: options.requireKey === true,
           all: options.all === true,
+          strict: options.strict === true,
         });
 
         switch (format) {

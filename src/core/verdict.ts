@@ -25,7 +25,9 @@ export const DEFAULT_FAIL_UNDER = NOTICE_DAYS.expiring;
  * - `key-mismatch`: the key given for it (or beside it under the same name) is another certificate's;
  * - `key-not-checked`: no key was found for it and `requireKey` is set;
  * - `no-client-auth`: its extended key usage forbids TLS client authentication, so the API refuses it;
- * - `leaf-not-first`: its bundle puts an intermediate first, so TLS would present the intermediate.
+ * - `leaf-not-first`: its bundle puts an intermediate first, so TLS would present the intermediate;
+ * - `key-permissions` (with `strict`): its key file is readable by group or others;
+ * - `key-in-git` (with `strict`): its key file sits in a git work tree without being ignored.
  */
 export type ReasonCode =
   | 'expired'
@@ -34,7 +36,9 @@ export type ReasonCode =
   | 'key-mismatch'
   | 'key-not-checked'
   | 'no-client-auth'
-  | 'leaf-not-first';
+  | 'leaf-not-first'
+  | 'key-permissions'
+  | 'key-in-git';
 
 export const REASON_CODES: readonly ReasonCode[] = [
   'expired',
@@ -44,6 +48,8 @@ export const REASON_CODES: readonly ReasonCode[] = [
   'key-not-checked',
   'no-client-auth',
   'leaf-not-first',
+  'key-permissions',
+  'key-in-git',
 ];
 
 export type Verdict = 'pass' | 'fail' | 'superseded';
@@ -56,6 +62,8 @@ export interface CheckOptions {
   requireKey: boolean;
   /** Judge every pair on its own: no pair is superseded. */
   all: boolean;
+  /** Key files readable by others or unignored in git fail (`key-permissions`, `key-in-git`). */
+  strict?: boolean;
 }
 
 export interface CheckedCertificate extends CertificateReport {
@@ -86,6 +94,7 @@ export interface CheckReport extends Omit<InspectReport, 'certificates'> {
   failUnder: number;
   requireKey: boolean;
   all: boolean;
+  strict: boolean;
   certificates: CheckedCertificate[];
   rotationSets: RotationSetReport[];
 }
@@ -150,6 +159,7 @@ export function checkReport(report: InspectReport, options: CheckOptions): Check
     failUnder: options.failUnder,
     requireKey: options.requireKey,
     all: options.all,
+    strict: options.strict === true,
     certificates,
     keys: report.keys,
     rotationSets,
@@ -157,7 +167,7 @@ export function checkReport(report: InspectReport, options: CheckOptions): Check
 }
 
 /** Failure reasons of one certificate judged on its own. */
-export function reasonsFor(cert: CertificateReport, options: Pick<CheckOptions, 'failUnder' | 'requireKey'>): ReasonCode[] {
+export function reasonsFor(cert: CertificateReport, options: Pick<CheckOptions, 'failUnder' | 'requireKey' | 'strict'>): ReasonCode[] {
   const reasons: ReasonCode[] = [];
   if (cert.level === 'expired') reasons.push('expired');
   else if (cert.level === 'not-yet-valid') reasons.push('not-yet-valid');
@@ -166,6 +176,11 @@ export function reasonsFor(cert: CertificateReport, options: Pick<CheckOptions, 
   else if (cert.keyMatch === null && options.requireKey) reasons.push('key-not-checked');
   if (!cert.clientAuth) reasons.push('no-client-auth');
   if (cert.problems.some((p) => p.code === 'leaf-not-first')) reasons.push('leaf-not-first');
+  if (options.strict) {
+    for (const code of ['key-permissions', 'key-in-git'] as const) {
+      if (cert.problems.some((p) => p.code === code)) reasons.push(code);
+    }
+  }
   return reasons;
 }
 
@@ -188,6 +203,10 @@ export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnde
       return 'its extended key usage does not allow TLS client authentication';
     case 'leaf-not-first':
       return 'an intermediate comes before it in its file (TLS would present the intermediate)';
+    case 'key-permissions':
+      return `its key file ${cert.keySource ?? ''} is readable by group or others (--strict): chmod 600 it`.replace('  ', ' ');
+    case 'key-in-git':
+      return `its key file ${cert.keySource ?? ''} is in a git work tree and not ignored (--strict)`.replace('  ', ' ');
   }
 }
 

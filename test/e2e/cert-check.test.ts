@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -373,5 +374,42 @@ describe('help', () => {
     expect(result.stdout).toMatch(/--require-key/);
     expect(result.stdout).toMatch(/Examples:/);
     expect(result.stdout).toMatch(/Exit codes: 0 the check passed/);
+  });
+});
+
+describe('--strict: how key files are stored', () => {
+  function pairIn(dir: string, mode: number) {
+    writeFileSync(join(dir, 'app.crt'), readFileSync(fixture('pairs/ec-sec1.crt')));
+    writeFileSync(join(dir, 'app.key'), readFileSync(fixture('pairs/ec-sec1.key')));
+    chmodSync(join(dir, 'app.key'), mode);
+    return dir;
+  }
+
+  it('a key readable by others is a warning that passes, and fails with --strict', async () => {
+    const dir = pairIn(tempDir(), 0o644);
+    const lenient = await checkJson([dir]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.json.strict).toBe(false);
+    const strict = await checkJson([dir, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.json).toMatchObject({ status: 'fail', strict: true });
+    expect(strict.json.certificates[0].reasons).toEqual(['key-permissions']);
+  });
+
+  it('a key unignored in a git work tree fails with --strict until it is ignored', async () => {
+    const dir = pairIn(tempDir(), 0o600);
+    execFileSync('git', ['init', '-q', dir]);
+    const strict = await checkJson([dir, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.json.certificates[0].reasons).toEqual(['key-in-git']);
+    writeFileSync(join(dir, '.gitignore'), '*.key\n');
+    expect((await checkJson([dir, '--strict'])).code).toBe(0);
+  });
+
+  it('the text verdict names the fix', async () => {
+    const dir = pairIn(tempDir(), 0o640);
+    const result = await check([dir, '--strict', '--at', PIN]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')[0]).toBe(`FAIL  ${join(dir, 'app.crt')}: its key file ${join(dir, 'app.key')} is readable by group or others (--strict): chmod 600 it`);
   });
 });
