@@ -51,9 +51,10 @@ export function validateConfig(raw: unknown, file: string): FileConfig {
   }
   const config: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const spec = (SPECS as Record<string, KeySpec | undefined>)[name];
+    // Own keys only: "valueOf" or "__proto__" in a file are unknown keys, not methods.
+    const spec = Object.hasOwn(SPECS, name) ? SPECS[name as ConfigKey] : undefined;
     if (spec === undefined) {
-      throw inputError(file, `unknown key "${name}"`, `expected one of ${CONFIG_KEYS.join(', ')}`);
+      throw inputError(file, `unknown key ${JSON.stringify(name)}`, `expected one of ${CONFIG_KEYS.join(', ')}`);
     }
     if (value === undefined) continue;
     if (!spec.valid(value)) {

@@ -23,10 +23,13 @@ export class AitossError extends Error {
     this.hint = options.hint;
   }
 
-  /** One line: `SOURCE: MESSAGE (HINT)`. */
+  /**
+   * One line: `SOURCE: MESSAGE; HINT`. Control characters that came from the input (a
+   * file name, a parser's quote of the file) are escaped, so it stays one line.
+   */
   toLine(): string {
     const head = this.source ? `${this.source}: ${this.message}` : this.message;
-    return this.hint ? `${head}; ${this.hint}` : head;
+    return escapeControlCharacters(this.hint ? `${head}; ${this.hint}` : head);
   }
 }
 
@@ -40,4 +43,10 @@ export function usageError(message: string, hint = 'see --help'): AitossError {
 
 export function isAitossError(value: unknown): value is AitossError {
   return value instanceof AitossError;
+}
+
+export function escapeControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
