@@ -1,15 +1,38 @@
 /**
  * The CLI entry: commander wiring, global options, and the one place where an outcome
  * or an error becomes an exit code (0 success, 1 a failed gate or ping, 2 usage or
- * input error). Nothing below this file exits the process.
+ * input error, 130/143 a command stopped by SIGINT/SIGTERM). Nothing below this file
+ * exits the process.
  */
 import { Command, CommanderError } from 'commander';
-import { isAitossError } from './core/errors.js';
+import { escapeControlCharacters, isAitossError } from './core/errors.js';
 import { certInspectCommand } from './commands/cert-inspect.js';
-import type { CliIO, CommandContext, Outcome } from './commands/context.js';
+import { certCheckCommand } from './commands/cert-check.js';
+import { configCommand } from './commands/config.js';
+import { pingCommand } from './commands/ping.js';
+import type { CliIO, CommandContext, Outcome, SignalSource } from './commands/context.js';
 import { VERSION } from './version.js';
 
-export const EXIT = { success: 0, failure: 1, usage: 2, input: 2, bug: 70 } as const;
+export const EXIT = { success: 0, failure: 1, usage: 2, input: 2, bug: 70, sigint: 130, sigterm: 143 } as const;
+
+const OUTCOME_EXIT: Readonly<Record<Outcome, number>> = {
+  success: EXIT.success,
+  failure: EXIT.failure,
+  'interrupted-sigint': EXIT.sigint,
+  'interrupted-sigterm': EXIT.sigterm,
+};
+
+const processSignals: SignalSource = {
+  trap(listener) {
+    const onSignal = (signal: NodeJS.Signals) => listener(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+  },
+};
 
 export function processIO(): CliIO {
   return {
@@ -19,6 +42,7 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
+    signals: processSignals,
   };
 }
 
@@ -38,7 +62,10 @@ day before expiry. Run 'aitoss <command> --help' for a command's options and exa
 
   const cert = new Command('cert').description('inspect and check mTLS client certificates');
   cert.addCommand(certInspectCommand(ctx));
+  cert.addCommand(certCheckCommand(ctx));
   program.addCommand(cert);
+  program.addCommand(configCommand(ctx));
+  program.addCommand(pingCommand(ctx));
   return program;
 }
 
@@ -56,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`aitoss: ${text.trim().replace(/^error: /, '')}; ${helpHint(command)}\n`),
+      outputError: (text, write) => write(`aitoss: ${escapeControlCharacters(text.trim().replace(/^error: /, ''))}; ${helpHint(command)}\n`),
     });
     command.hook('preAction', (thisCommand) => {
       const color = thisCommand.optsWithGlobals().color as boolean | undefined;
@@ -71,7 +98,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   } catch (error) {
     return exitCodeFor(error, io);
   }
-  return outcome === 'failure' ? EXIT.failure : EXIT.success;
+  return outcome === undefined ? EXIT.success : OUTCOME_EXIT[outcome];
 }
 
 function exitCodeFor(error: unknown, io: CliIO): number {
@@ -84,7 +111,7 @@ function exitCodeFor(error: unknown, io: CliIO): number {
   }
   if (isAitossError(error)) {
     io.stderr.write(`aitoss: ${error.toLine()}\n`);
-    if (debugEnabled(io.env)) io.stderr.write(`${String(error.cause instanceof Error ? error.cause.stack : '')}\n`);
+    if (debugEnabled(io.env)) io.stderr.write(`${(error.cause instanceof Error ? error.cause : error).stack}\n`);
     return error.kind === 'usage' ? EXIT.usage : EXIT.input;
   }
   const message = error instanceof Error ? error.message : String(error);

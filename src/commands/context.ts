@@ -18,10 +18,26 @@ export interface CliIO {
   cwd: string;
   /** The clock; commands take it only as the default of `--at`. */
   now: () => Date;
+  /** Ctrl-C and termination requests, for commands that wait on the network (absent: not trapped). */
+  signals?: SignalSource;
 }
 
-/** `success` → exit 0, `failure` → exit 1 (a gate that failed, a ping that failed). */
-export type Outcome = 'success' | 'failure';
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+export interface SignalSource {
+  /**
+   * Call `listener` on SIGINT or SIGTERM instead of ending the process; returns the
+   * function that removes the listener (the default behavior comes back).
+   */
+  trap(listener: (signal: StopSignal) => void): () => void;
+}
+
+/**
+ * `success` → exit 0, `failure` → exit 1 (a gate that failed, a ping that failed);
+ * `interrupted-sigint` → 130 and `interrupted-sigterm` → 143 (128 + the signal number,
+ * as a shell reports a process ended by that signal): the command stopped cleanly.
+ */
+export type Outcome = 'success' | 'failure' | 'interrupted-sigint' | 'interrupted-sigterm';
 
 export interface CommandContext {
   io: CliIO;

@@ -1,0 +1,324 @@
+/**
+ * `aitoss ping [URL]`: a real mTLS handshake against the Apps in Toss API (or URL), with
+ * timings and a diagnosis. Loads the certificate/key pair like `cert inspect`, checks it
+ * locally (a key that does not match, an expired or not-yet-valid certificate: reported
+ * before any traffic unless --force), then runs --count attempts with the TLS probe
+ * (src/tls), aggregates them and renders the report.
+ *
+ * Without any certificate or key configured, ping runs without a client certificate: that
+ * shows what the server does to a caller that presents none (the platform's ERR_NETWORK),
+ * which is the point of a ping when a deployment "lost" its certificate.
+ *
+ * Exit codes: 0 success; 1 the pre-check or an attempt failed; 2 usage or input error;
+ * 130/143 interrupted by SIGINT/SIGTERM (one line on stderr, no report).
+ */
+import type { KeyObject } from 'node:crypto';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { credentialRequest, resolveSettings } from '../config/settings.js';
+import { readSourceContents } from '../core/credentials.js';
+import { inputError, usageError } from '../core/errors.js';
+import type { Pairing } from '../core/pairing.js';
+import { toPem } from '../core/pem.js';
+import {
+  buildPingReport,
+  clientCertificateInfo,
+  precheck,
+  precheckFailure,
+  type ClientCertificateInfo,
+  type Precheck,
+  type PingFailure,
+} from '../core/ping-report.js';
+import type { InspectReport } from '../core/report.js';
+import { inspectInputs } from '../input/inspect-inputs.js';
+import { readSingleSource } from '../input/read-source.js';
+import { renderJson } from '../render/json.js';
+import { renderPingText } from '../render/ping-text.js';
+import type { ProbePhase, ProbeResult } from '../tls/types.js';
+import { styleFor, type CommandContext, type StopSignal } from './context.js';
+import { addCredentialOptions, configOption, parsePositiveInteger, type CredentialOptions } from './options.js';
+
+interface PingFlags extends CredentialOptions {
+  ca?: string;
+  servername?: string;
+  timeout?: number;
+  count: number;
+  method: string;
+  force?: boolean;
+  insecure?: boolean;
+  /** false with --no-proxy. */
+  proxy: boolean;
+  json?: boolean;
+  config?: string;
+}
+
+const HELP = `
+What it does:
+  1. loads the certificate and key (--cert/--key, AITOSS_CERT/AITOSS_KEY, or the
+     configuration file; encrypted keys read AITOSS_KEY_PASSPHRASE or prompt) and checks
+     them locally: a key that does not match, or an expired certificate, fails here
+     without any traffic (--force tries anyway);
+  2. connects (through HTTPS_PROXY with CONNECT unless NO_PROXY or --no-proxy), runs the
+     TLS handshake presenting the certificate and its intermediates, sends one request;
+  3. reports the address, timings (dns, tcp connect, tls handshake, first byte, total),
+     TLS version, cipher and ALPN, the server chain with days left, whether the server
+     asked for a client certificate and which one was sent, and the HTTP status.
+  A failure names its phase (dns, connect, proxy, timeout, tls, server-certificate,
+  client-certificate, http) with one line of hint. Any HTTP status counts as success
+  unless the response itself rejects the client certificate.
+
+  Without a certificate or key configured, ping goes without a client certificate and
+  shows what the server does then (the platform's ERR_NETWORK).
+
+Examples:
+  $ aitoss ping --cert app.crt --key app.key
+  $ aitoss ping https://apps-in-toss-api.toss.im/ --cert env:AITOSS_CERT --key env:AITOSS_KEY --json
+  $ aitoss ping --count 20                     min/median/max of every phase
+  $ aitoss ping https://staging.internal/ --ca corp-root.pem --servername api.internal
+  $ HTTPS_PROXY=http://proxy:3128 aitoss ping   through a CONNECT proxy (--no-proxy: direct)
+
+Exit codes:
+  0    the handshake completed and the server answered without rejecting the certificate
+       (every attempt, with --count)
+  1    the local pre-check failed, or an attempt failed (the phase and a hint are shown)
+  2    usage or input error (bad option, non-https URL, unreadable certificate, key or --ca)
+  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM`;
+
+/** `--count`, `--timeout`: a whole number, 1 or more. */
+function atLeastOne(value: string): number {
+  const n = parsePositiveInteger(value);
+  if (n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number, 1 or more');
+  return n;
+}
+
+export function pingCommand(ctx: CommandContext): Command {
+  return addCredentialOptions(
+    new Command('ping')
+      .description('run a real mTLS handshake and request against the Apps in Toss API: timings and a diagnosis')
+      .argument('[url]', 'https:// URL to call (default: the endpoint setting, https://apps-in-toss-api.toss.im/)'),
+  )
+    .option('--ca <file>', 'extra trusted CA certificates (PEM), beside the system ones: a private CA or a TLS-inspecting proxy')
+    .option('--servername <name>', 'name sent as SNI and checked against the server certificate (default: the URL host)')
+    .addOption(new Option('--timeout <ms>', 'bound of each attempt, DNS to the end of the response (default 10000)').argParser(atLeastOne))
+    .addOption(new Option('--count <n>', 'attempts to make; min/median/max per phase').argParser(atLeastOne).default(1))
+    .option('--method <method>', 'HTTP method of the request', 'GET')
+    .option('--force', 'connect even when the local pre-check fails (expired or not-yet-valid certificate)')
+    .option('--insecure', 'do not verify the server certificate (warned on every run; the client certificate is still tested)')
+    .option('--no-proxy', 'connect directly, ignoring HTTPS_PROXY')
+    .option('--json', 'machine-readable output (schemaVersion 1)')
+    .addOption(configOption())
+    .addHelpText('after', HELP)
+    .action(async (url: string | undefined, options: PingFlags) => runPing(ctx, url, options));
+}
+
+async function runPing(ctx: CommandContext, urlArgument: string | undefined, options: PingFlags): Promise<void> {
+  const { io } = ctx;
+  // The network core is a chunk of its own: start loading it while the credentials load.
+  const tlsCore = import('../tls/index.js');
+  tlsCore.catch(() => undefined);
+  const method = options.method.toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw usageError(`--method ${options.method}: expected an HTTP method such as GET or HEAD`);
+  const flagUrl = urlArgument === undefined ? undefined : targetUrl(urlArgument, 'flag');
+  const settings = await resolveSettings(
+    {
+      cert: options.cert,
+      key: options.key,
+      passphraseEnv: options.passphraseEnv,
+      endpoint: flagUrl?.href,
+      ca: options.ca,
+      timeoutMs: options.timeout,
+      config: options.config,
+    },
+    { env: io.env, cwd: io.cwd },
+  );
+  const url = flagUrl ?? targetUrl(settings.endpoint.value, settings.endpoint.origin);
+  const timeoutMs = settings.timeoutMs.value;
+  const now = io.now();
+
+  // Credentials and the local pre-check.
+  const request = credentialRequest([], settings, io.env);
+  let client: { cert: string; key: KeyObject } | undefined;
+  let clientInfo: ClientCertificateInfo | null = null;
+  let check: Precheck | null = null;
+  let refused: PingFailure | undefined;
+  const warnings: string[] = [];
+  if (request.cert === undefined && request.key === undefined) {
+    warnings.push(
+      'no client certificate configured (--cert/--key, AITOSS_CERT/AITOSS_KEY or the configuration file): this attempt went without one, as a server that lost its certificate would',
+    );
+  } else {
+    const { pairing, report } = await inspectInputs(request, now, {
+      env: io.env,
+      cwd: io.cwd,
+      stdin: io.stdin,
+      promptOutput: io.stderr as NodeJS.WritableStream,
+    });
+    const index = choosePair(pairing, report);
+    const pair = pairing.pairs[index];
+    const certReport = report.certificates[index];
+    if (!pair?.key || !certReport) throw new Error('ping: pairing and report disagree');
+    const intermediates = pair.chain.map((link) => toPem('CERTIFICATE', link.certificate.der));
+    clientInfo = clientCertificateInfo(certReport, intermediates.length);
+    check = precheck(certReport, options.force === true);
+    refused = check.ok ? undefined : precheckFailure(certReport);
+    if (!refused || options.force) {
+      client = { cert: [toPem('CERTIFICATE', pair.leaf.der), ...intermediates].join(''), key: pair.key.keyObject() };
+      refused = undefined;
+    }
+  }
+  const ca = settings.ca ? await readCa(settings.ca.value, ctx) : undefined;
+
+  if (options.insecure) {
+    io.stderr.write(
+      'aitoss: warning: --insecure: the server certificate is not verified, so anyone between you and the server can answer in its place; the client certificate is still presented and tested\n',
+    );
+  }
+
+  const { probe, proxyFor } = await tlsCore;
+  const proxy = options.proxy === false ? undefined : proxyFor(url, io.env);
+  const attempts: ProbeResult[] = [];
+  let interrupted: { signal: StopSignal; phase: ProbePhase | undefined } | undefined;
+
+  if (!refused) {
+    const controller = new AbortController();
+    let stopSignal: StopSignal | undefined;
+    const release = io.signals?.trap((signal) => {
+      stopSignal ??= signal;
+      controller.abort();
+    });
+    const spinner = spinnerWanted(io.stderr) ? await startSpinner(ctx, url) : undefined;
+    try {
+      for (let i = 1; i <= options.count && !controller.signal.aborted; i++) {
+        const prefix = options.count > 1 ? `attempt ${i}/${options.count}: ` : '';
+        const result = await probe({
+          url,
+          ...(client ? { cert: client.cert, key: client.key } : {}),
+          ...(ca ? { ca } : {}),
+          ...(options.servername ? { servername: options.servername } : {}),
+          timeoutMs,
+          method,
+          insecure: options.insecure === true,
+          ...(proxy ? { proxy } : {}),
+          signal: controller.signal,
+          onPhase: spinner ? (phase) => spinner.phase(prefix, phase) : undefined,
+        });
+        if (result.failure?.phase === 'aborted') {
+          interrupted = { signal: stopSignal ?? 'SIGINT', phase: result.failure.stalledIn };
+          break;
+        }
+        attempts.push(result);
+      }
+      if (controller.signal.aborted && !interrupted) interrupted = { signal: stopSignal ?? 'SIGINT', phase: undefined };
+    } finally {
+      spinner?.stop();
+      release?.();
+    }
+  }
+
+  if (interrupted) {
+    const during = interrupted.phase ? ` during ${PHASE_NOUN[interrupted.phase]}` : '';
+    io.stderr.write(`aitoss: interrupted by ${interrupted.signal}${during}; no result\n`);
+    ctx.setOutcome(interrupted.signal === 'SIGTERM' ? 'interrupted-sigterm' : 'interrupted-sigint');
+    return;
+  }
+
+  const report = buildPingReport({
+    url: url.href,
+    method,
+    now,
+    count: options.count,
+    timeoutMs,
+    proxy: attempts.find((a) => a.proxy)?.proxy,
+    insecure: options.insecure === true,
+    clientCertificate: clientInfo,
+    precheck: check,
+    ...(refused ? { precheckFailure: refused } : {}),
+    warnings,
+    attempts,
+  });
+  io.stdout.write(options.json ? renderJson(report) : renderPingText(report, styleFor(ctx)));
+  ctx.setOutcome(report.ok ? 'success' : 'failure');
+}
+
+const PHASE_NOUN: Readonly<Record<ProbePhase, string>> = {
+  dns: 'name resolution',
+  connect: 'the TCP connection',
+  proxy: 'the proxy tunnel',
+  tls: 'the TLS handshake',
+  http: 'the HTTP request',
+};
+
+const PHASE_SPINNER: Readonly<Record<ProbePhase, string>> = {
+  dns: 'resolving',
+  connect: 'connecting to',
+  proxy: 'opening the proxy tunnel to',
+  tls: 'TLS handshake with',
+  http: 'waiting for the response of',
+};
+
+/**
+ * A spinner only on a terminal, and one with a width: ora counts the lines to clear by
+ * dividing by `columns`, and a pseudo-terminal left at 0 columns makes that endless.
+ */
+function spinnerWanted(stream: CommandContext['io']['stderr']): boolean {
+  return stream.isTTY === true && (stream as { columns?: number }).columns !== 0;
+}
+
+/** An ora spinner on stderr naming the phase; loaded only on a terminal. */
+async function startSpinner(ctx: CommandContext, url: URL): Promise<{ phase(prefix: string, phase: ProbePhase): void; stop(): void }> {
+  const { default: ora } = await import('ora');
+  // discardStdin: false keeps the terminal in cooked mode, so Ctrl-C is a SIGINT from the
+  // terminal itself. (ora's raw mode relies on reading stdin, which nothing here resumes: the
+  // keystroke would be swallowed.)
+  const spinner = ora({ stream: ctx.io.stderr as NodeJS.WritableStream, text: `${PHASE_SPINNER.dns} ${url.host}`, discardStdin: false }).start();
+  return {
+    phase: (prefix, phase) => {
+      spinner.text = `${prefix}${PHASE_SPINNER[phase]} ${url.host}`;
+    },
+    stop: () => spinner.stop(),
+  };
+}
+
+/** An https: URL from the argument or a setting; a scheme-less `host[:port][/path]` means https. */
+export function targetUrl(value: string, origin: string): URL {
+  const fail = (message: string) =>
+    origin === 'flag' ? usageError(message, "give an https:// URL such as https://apps-in-toss-api.toss.im/") : inputError(origin, message, 'set an https:// URL');
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw fail(`${JSON.stringify(value)} is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw fail(`ping speaks HTTPS only, got ${url.protocol}//`);
+  return url;
+}
+
+/**
+ * The pair to present: the first certificate whose key matches; else the first whose key was
+ * meant for it but does not match (the pre-check reports it). Usage errors when there is no
+ * certificate, or no key for it.
+ */
+export function choosePair(pairing: Pairing, report: InspectReport): number {
+  if (report.certificates.length === 0) {
+    throw inputError(undefined, 'no certificate among the inputs, only a key', 'pass the client certificate with --cert');
+  }
+  const matching = pairing.pairs.findIndex((p) => p.keyMatch === true);
+  if (matching !== -1) return matching;
+  const mismatched = pairing.pairs.findIndex((p) => p.keyMatch === false);
+  if (mismatched !== -1) return mismatched;
+  const source = pairing.pairs[0]?.source;
+  if (pairing.unpairedKeys.length > 0) {
+    throw inputError(source, 'the key given does not belong to any certificate given', 'pass the key downloaded together with this certificate');
+  }
+  throw usageError(`no private key for the certificate ${source ?? ''}`.trimEnd(), 'pass it with --key (or AITOSS_KEY, or key in the configuration file)');
+}
+
+/** `--ca`: one or more PEM (or DER) certificates, as PEM strings for the probe. */
+async function readCa(spec: string, ctx: CommandContext): Promise<string[]> {
+  const raw = await readSingleSource(spec, { env: ctx.io.env, stdin: ctx.io.stdin }, '--ca');
+  const contents = readSourceContents(raw.bytes, raw.name);
+  if (!contents || contents.certificates.length === 0) {
+    throw inputError(raw.name, 'holds no certificate (given as --ca)', 'pass the PEM file of the CA that issued the server certificate');
+  }
+  return contents.certificates.map((cert) => toPem('CERTIFICATE', cert.der));
+}

@@ -1,0 +1,173 @@
+/**
+ * Human output of `aitoss ping`: the verdict line first (`OK  https://host/ 200 in 123 ms`,
+ * or `FAIL  client-certificate: unknown_ca (alert 48)` with the hint under it), then the
+ * address, the timings table, TLS, the server chain with days remaining, and the client
+ * certificate sent. Pure: report in, text out.
+ */
+import type { Level } from '../core/lifecycle.js';
+import { plural } from '../core/report.js';
+import type { PhaseName, PhaseStats, PingFailure, PingReport } from '../core/ping-report.js';
+import { phaseDurations, shownAttempt } from '../core/ping-report.js';
+import type { ProbeResult } from '../tls/types.js';
+import type { Style } from './style.js';
+
+const LABEL_WIDTH = 15;
+
+const PHASE_LABEL: Readonly<Record<PhaseName, string>> = {
+  dns: 'dns',
+  connect: 'tcp connect',
+  proxy: 'proxy tunnel',
+  tls: 'tls handshake',
+  wait: 'wait',
+  firstByte: 'first byte',
+  total: 'total',
+};
+
+const PHASE_NOTE: Readonly<Partial<Record<PhaseName, string>>> = {
+  wait: 'request → first byte',
+  firstByte: 'from the start',
+  total: 'from the start',
+};
+
+export function renderPingText(report: PingReport, style: Style): string {
+  const shown = shownAttempt(report.attempts);
+  const lines = [verdictLine(report, shown, style)];
+  if (report.failure) lines.push(...failureLines(report.failure, style));
+  lines.push('');
+  lines.push(row('url', `${report.url} (${report.method})`));
+  if (report.proxy) lines.push(row('proxy', `${report.proxy} (HTTP CONNECT tunnel; TLS runs end to end through it)`));
+  if (shown) {
+    if (shown.address) {
+      const { ip, port, family, host } = shown.address;
+      const peer = `${family === 6 ? `[${ip}]` : ip}:${port} (IPv${family}${host !== ip ? `, ${host}` : ''})`;
+      lines.push(row('address', report.proxy ? `${peer}, the proxy` : peer));
+    }
+    lines.push(...timingLines(report, shown, style));
+    if (shown.tls) {
+      const { version, cipher, alpn } = shown.tls;
+      lines.push(row('tls', [version, cipher, alpn ? `ALPN ${alpn}` : 'no ALPN'].join(' · ')));
+    }
+    lines.push(...serverChainLines(report, shown, style));
+    if (report.insecure) {
+      const skipped = shown.serverCertificateError ? `skipped (--insecure); it would have failed: ${shown.serverCertificateError}` : 'skipped (--insecure)';
+      lines.push(row('server check', style.severity('warning', skipped)));
+    }
+  }
+  lines.push(...clientCertificateLines(report, shown, style));
+  if (shown?.httpStatus !== undefined) lines.push(row('http', String(shown.httpStatus)));
+  for (const problem of report.precheck?.problems ?? []) {
+    lines.push(`  ${style.severity(problem.severity, `! ${problem.message}`)}`);
+  }
+  for (const warning of report.warnings) lines.push(`  ${style.severity('warning', `! ${warning}`)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function verdictLine(report: PingReport, shown: ProbeResult | undefined, style: Style): string {
+  const { summary } = report;
+  if (report.ok) {
+    const status = shown?.httpStatus !== undefined ? ` ${shown.httpStatus}` : '';
+    const timing =
+      summary.attempts > 1
+        ? ` · ${summary.succeeded} of ${summary.attempts} attempts · median ${ms(summary.phases.total?.median)}`
+        : ` in ${ms(shown?.timings.total)}`;
+    return `${style.pass('OK')}  ${report.url}${status}${timing}`;
+  }
+  const failure = report.failure;
+  if (!failure) return `${style.fail('FAIL')}  ${report.url}: no attempt was made`;
+  const of = summary.attempts > 1 ? ` (${summary.failed} of ${plural(summary.attempts, 'attempt')} failed)` : '';
+  return `${style.fail('FAIL')}  ${failureTitle(failure)}${of}`;
+}
+
+/** `client-certificate: unknown_ca (alert 48)`, `timeout in tls: …`, `connect: connection refused …`. */
+export function failureTitle(failure: PingFailure): string {
+  const phase = failure.phase === 'timeout' && failure.stalledIn ? `timeout in ${failure.stalledIn}` : failure.phase;
+  const what = failure.alert ? `${failure.alert.name} (alert ${failure.alert.number})` : failure.message;
+  return `${phase}: ${what}`;
+}
+
+function failureLines(failure: PingFailure, style: Style): string[] {
+  const lines: string[] = [];
+  if (failure.alert) lines.push(`  ${failure.message}`);
+  if (failure.serverCertificate) {
+    lines.push(`  server certificate ${failure.serverCertificate.subject}, issued by ${failure.serverCertificate.issuer}`);
+  }
+  lines.push(`  ${style.severity('error', '→')} ${failure.hint}`);
+  return lines;
+}
+
+function timingLines(report: PingReport, shown: ProbeResult, style: Style): string[] {
+  const multi = report.summary.attempts > 1;
+  const present = (Object.keys(PHASE_LABEL) as PhaseName[]).filter((p) => (multi ? report.summary.phases[p] : phaseDurations(shown.timings)[p]) !== undefined);
+  if (present.length === 0) return [];
+  const nameWidth = Math.max(...present.map((p) => PHASE_LABEL[p].length)) + 2;
+  const cell = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(1)).padStart(8);
+  const lines: string[] = [];
+  if (multi) {
+    lines.push(row('timings (ms)', style.dim(`${''.padEnd(nameWidth)}${'min'.padStart(8)}${'median'.padStart(8)}${'max'.padStart(8)}`)));
+    for (const phase of present) {
+      const s = report.summary.phases[phase] as PhaseStats;
+      const partial = s.n < report.summary.attempts ? style.dim(`  (${s.n} of ${report.summary.attempts})`) : '';
+      const note = PHASE_NOTE[phase] ? style.dim(`  ${PHASE_NOTE[phase]}`) : '';
+      lines.push(row('', `${PHASE_LABEL[phase].padEnd(nameWidth)}${cell(s.min)}${cell(s.median)}${cell(s.max)}${partial}${note}`));
+    }
+  } else {
+    const durations = phaseDurations(shown.timings);
+    lines.push(row('timings (ms)', ''));
+    for (const phase of present) {
+      const note = PHASE_NOTE[phase] ? style.dim(`  ${PHASE_NOTE[phase]}`) : '';
+      lines.push(row('', `${PHASE_LABEL[phase].padEnd(nameWidth)}${cell(durations[phase])}${note}`));
+    }
+  }
+  return lines.map((line) => line.trimEnd());
+}
+
+function serverChainLines(report: PingReport, shown: ProbeResult, style: Style): string[] {
+  if (report.serverChain.length === 0) return [];
+  return report.serverChain.flatMap((cert, i) => {
+    const left = cert.daysRemaining < 0 ? style.severity('error', 'expired') : `${plural(cert.daysRemaining, 'day')} left`;
+    const root = cert.subject === cert.issuer ? ' (root)' : '';
+    const head = row(i === 0 ? 'server chain' : '', `${cert.subject}${root} · ${left}`);
+    return root ? [head] : [head, row('', style.dim(`  issued by ${cert.issuer}`))];
+  }).concat(shown.acceptableClientCAs && shown.acceptableClientCAs.length > 0 ? [row('accepts CAs', shown.acceptableClientCAs.join('; '))] : []);
+}
+
+function clientCertificateLines(report: PingReport, shown: ProbeResult | undefined, style: Style): string[] {
+  const asked =
+    shown === undefined
+      ? undefined
+      : shown.clientCertificateRequested === true
+        ? 'the server asked for one'
+        : shown.clientCertificateRequested === false
+          ? 'the server did not ask for one'
+          : 'unknown whether the server asked for one';
+  const cert = report.clientCertificate;
+  if (!cert) {
+    return [row('client cert', `${asked ? `${asked}; ` : ''}${style.severity('warning', 'none configured')}`)];
+  }
+  const sent =
+    shown === undefined
+      ? 'not sent (checked locally only)'
+      : shown.clientCertificateRequested === false
+        ? 'configured, not sent'
+        : 'sent';
+  const chain = cert.intermediates > 0 ? ` + ${plural(cert.intermediates, 'intermediate')}` : '';
+  return [
+    row('client cert', `${asked ? `${asked}; ` : ''}${sent}: ${cert.subject}`),
+    row('', `sha256 ${cert.fingerprintSha256}`),
+    row('', `from ${cert.source}${chain}${cert.keySource ? `, key ${cert.keySource}` : ''} · ${daysText(cert.daysRemaining, style, cert.level)}`),
+  ];
+}
+
+function daysText(days: number, style: Style, level: Level): string {
+  if (level === 'expired') return style.level(level, `expired ${plural(-days, 'day')} ago`.replace('expired 0 days ago', 'expired today'));
+  if (level === 'not-yet-valid') return style.level(level, 'not yet valid');
+  return style.level(level, `${plural(days, 'day')} left`);
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? '? ms' : `${Math.round(value)} ms`;
+}
+
+function row(label: string, value: string): string {
+  return `  ${label.padEnd(LABEL_WIDTH)}${value}`;
+}
