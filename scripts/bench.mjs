@@ -6,6 +6,7 @@
 //   npm run bench                 every case, 30 runs each
 //   npm run bench -- --runs 50    more runs
 //   npm run bench -- --only inspect
+//   npm run bench -- --keep-env   keep NODE_EXTRA_CA_CERTS (see below)
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '30' }, only: { type: 'string' } },
+  options: { runs: { type: 'string', default: '30' }, only: { type: 'string' }, 'keep-env': { type: 'boolean', default: false } },
 });
 const RUNS = Number(args.runs);
 const AT = '2026-12-01';
@@ -68,6 +69,10 @@ const extra = await import('./lib/bench-ping.mjs').then((m) => m, () => undefine
 
 const env = { ...process.env, NO_COLOR: '1' };
 delete env.GITHUB_ACTIONS;
+// NODE_EXTRA_CA_CERTS makes every node process parse a CA bundle at startup (these
+// machines set it to the system bundle): it inflates the baseline (~45 ms → ~125 ms
+// here) and flatters every ratio. Removed unless --keep-env.
+if (!args['keep-env']) delete env.NODE_EXTRA_CA_CERTS;
 
 const usable = cases;
 
@@ -101,6 +106,7 @@ const rows = usable.map((c) => {
 });
 
 console.log(`node ${process.version}, ${RUNS} runs per case (interleaved), medians of wall-clock time`);
+console.log(`NODE_EXTRA_CA_CERTS ${env.NODE_EXTRA_CA_CERTS ? `kept (${env.NODE_EXTRA_CA_CERTS})` : 'unset'}`);
 console.log('');
 const header = ['case', 'runs', 'median', 'vs node -e 0', 'target'];
 const table = [header, ...rows.map((r) => [r.name, String(r.runs), `${r.median.toFixed(1)} ms`, `${r.ratio.toFixed(2)}×`, r.verdict])];

@@ -4,6 +4,7 @@
 // is paid on every run.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +19,24 @@ rmSync(`${root}/dist`, { recursive: true, force: true });
 const builtinsViaRequire = {
   name: 'builtins-via-require',
   setup(pluginBuild) {
+    // commander requires node:child_process at load time, for executable subcommands
+    // aitoss does not have; child_process pulls in net, dgram and streams (~8 ms).
+    // Give it a stand-in that loads the real module on first use.
+    pluginBuild.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.kind === 'require-call' && /node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    // chalk detects color support by loading node:tty and node:os at startup; aitoss
+    // decides the level itself (src/render/style.ts) and passes it to new Chalk({ level }),
+    // so chalk gets its environment-free variant of the detector.
+    pluginBuild.onResolve({ filter: /^#supports-color$/ }, (args) => ({
+      path: join(args.resolveDir, 'vendor', 'supports-color', 'browser.js'),
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, name) => (m ??= require(${JSON.stringify(args.path)}))[name] });`,
+      loader: 'js',
+    }));
     pluginBuild.onResolve({ filter: /^node:/ }, (args) =>
       args.kind === 'import-statement' || args.kind === 'dynamic-import'
         ? { path: args.path, namespace: 'builtin-require' }
@@ -40,6 +59,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
+  // Less source to parse at every start (stack traces map back through the sourcemap).
+  minify: true,
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
   // cosmiconfig loads TypeScript configs with the user's own `typescript`, if any.

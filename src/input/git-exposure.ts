@@ -3,9 +3,12 @@
  * `git add .` away from being pushed). One `git check-ignore` per work tree, and only
  * when a `.git` is found above a key file; without git, nothing is reported.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+
+// Loaded on first use: child_process costs ~8 ms of startup, and most runs find no .git.
+const requireBuiltin = createRequire(import.meta.url);
 
 export function unignoredInGit(paths: readonly string[], cwd: string): Set<string> {
   const exposed = new Set<string>();
@@ -20,6 +23,7 @@ export function unignoredInGit(paths: readonly string[], cwd: string): Set<strin
   }
   for (const [root, files] of roots) {
     const absolute = files.map((f) => resolve(cwd, f));
+    const { spawnSync } = requireBuiltin('node:child_process') as typeof import('node:child_process');
     const result = spawnSync('git', ['-C', root, 'check-ignore', '--stdin', '-z'], {
       input: `${absolute.join('\0')}\0`,
       encoding: 'utf8',
