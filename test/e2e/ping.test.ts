@@ -255,6 +255,24 @@ describe('the server side: identity and trust', () => {
     expect(text.stdout).toMatch(/→ for a private CA, or a TLS-inspecting corporate proxy .* pass its root with --ca FILE/);
   });
 
+  it('--ca naming another CA still trusts the system roots (tried against --ca alone first)', async () => {
+    // The server's root stands in for a public CA: NODE_EXTRA_CA_CERTS adds it to the
+    // process's default roots. --ca names an unrelated CA, so the first, --ca-only
+    // verification fails and the attempt is made again with the default roots too.
+    const url = `https://localhost:${server.port}/`;
+    const other = write('other-root.pem', pki.otherRoot);
+    const env = { NODE_EXTRA_CA_CERTS: files['server-root.pem'] };
+    const noCa = await pingJson([url, ...creds('client')], { env });
+    expect(noCa.report.failure).toBeNull();
+    const trusted = await pingJson([url, ...creds('client'), '--ca', other], { env });
+    expect(trusted.report.failure).toBeNull();
+    expect(trusted.code).toBe(0);
+    expect(trusted.report.attempts).toHaveLength(1);
+    const untrusted = await pingJson([url, ...creds('client'), '--ca', other]);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.report.failure).toMatchObject({ phase: 'server-certificate' });
+  });
+
   it('a wrong host name: server-certificate, the --servername hint, exit 1', async () => {
     const { code, report } = await pingJson([`https://127.0.0.1:${server.port}/`, ...creds('client'), ...ca(), '--servername', 'api.example.test']);
     expect(code).toBe(1);
