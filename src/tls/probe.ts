@@ -117,14 +117,9 @@ function loadCredentials(options: ProbeOptions): ClientCredentials | undefined {
  * `addCACert` on the native context is what `createSecureContext({ ca })` calls; should it
  * be missing, the full list is the fallback.
  */
-function secureContextFor(
-  credentials: ClientCredentials | undefined,
-  extraCa: string[] | undefined,
-  systemRoots: boolean,
-): tls.SecureContext {
+function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined): tls.SecureContext {
   const base = { cert: credentials?.cert, key: credentials?.key };
   if (!extraCa || extraCa.length === 0) return tls.createSecureContext(base);
-  if (!systemRoots) return tls.createSecureContext({ ...base, ca: extraCa });
   // The context's own store starts from the bundled roots only: the roots the process
   // was given with NODE_EXTRA_CA_CERTS are added back, as Node's default context has them.
   const roots = [...processExtraCa(), ...extraCa];
@@ -171,33 +166,7 @@ function readBody(response: http.IncomingMessage): Promise<string> {
  * not; `ok` is true only when the handshake completed and an HTTP response arrived that does
  * not reject the client certificate.
  */
-/** Verification failures that mean "not under these roots" (another root store may know it). */
-const UNKNOWN_ISSUER_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-]);
-
-/**
- * One attempt. With extra roots (`ca`), the server is first verified against them alone:
- * loading Node's ~145 bundled roots costs ~50 ms at the first TLS context of a process
- * (OpenSSL 3.0 parses each), and a private CA or a TLS-inspecting proxy, what `--ca` is
- * for, needs none of them. A server that chains to neither is tried again with both,
- * within what is left of the deadline. A failed verification aborts the handshake before
- * the client certificate is sent.
- */
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
-  if (!options.ca || options.ca.length === 0 || options.insecure) return probeOnce(options, true);
-  const started = performance.now();
-  const first = await probeOnce(options, false);
-  if (first.failure?.phase !== 'server-certificate' || !UNKNOWN_ISSUER_CODES.has(first.failure.code)) return first;
-  const remaining = Math.max(1, options.timeoutMs - (performance.now() - started));
-  return probeOnce({ ...options, timeoutMs: remaining }, true);
-}
-
-async function probeOnce(options: ProbeOptions, systemRoots: boolean): Promise<ProbeResult> {
   const { url } = options;
   if (url.protocol !== 'https:') throw new TypeError(`probe: expected an https: URL, got ${url.protocol}`);
   const start = performance.now();
@@ -319,7 +288,7 @@ async function probeOnce(options: ProbeOptions, systemRoots: boolean): Promise<P
       host,
       port,
       servername: sni,
-      secureContext: secureContextFor(credentials, options.ca, systemRoots),
+      secureContext: secureContextFor(credentials, options.ca),
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
       checkServerIdentity: (_name, cert) => {

@@ -255,10 +255,9 @@ describe('the server side: identity and trust', () => {
     expect(text.stdout).toMatch(/→ for a private CA, or a TLS-inspecting corporate proxy .* pass its root with --ca FILE/);
   });
 
-  it('--ca naming another CA still trusts the system roots (tried against --ca alone first)', async () => {
+  it('--ca adds to the default roots, NODE_EXTRA_CA_CERTS included', async () => {
     // The server's root stands in for a public CA: NODE_EXTRA_CA_CERTS adds it to the
-    // process's default roots. --ca names an unrelated CA, so the first, --ca-only
-    // verification fails and the attempt is made again with the default roots too.
+    // process's default roots. --ca names an unrelated CA, beside them, not instead.
     const url = `https://localhost:${server.port}/`;
     const other = write('other-root.pem', pki.otherRoot);
     const env = { NODE_EXTRA_CA_CERTS: files['server-root.pem'] };
