@@ -5,7 +5,7 @@
 // Everything is done on fresh sockets we own (no agent, no keep-alive), so every phase emits
 // its events and is timed. The deadline is ours (Node has no handshake timeout).
 import { readFileSync } from 'node:fs';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -117,7 +117,24 @@ function loadCredentials(options: ProbeOptions): ClientCredentials | undefined {
  * `addCACert` on the native context is what `createSecureContext({ ca })` calls; should it
  * be missing, the full list is the fallback.
  */
+const contexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One context per credentials and roots for the whole process: building one costs up to
+ * tens of ms (roots added one by one), and `--count N` would pay it in every handshake.
+ * Client contexts keep no session cache in Node, so every attempt still does a full
+ * handshake. Keyed by a digest: the key itself is no map key.
+ */
 function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined): tls.SecureContext {
+  const id = createHash('sha256')
+    .update(JSON.stringify([credentials?.cert ?? '', credentials?.key ?? '', extraCa ?? []]))
+    .digest('base64');
+  let context = contexts.get(id);
+  if (!context) contexts.set(id, (context = buildSecureContext(credentials, extraCa)));
+  return context;
+}
+
+function buildSecureContext(credentials: ClientCredentials | undefined, extraCa: string[] | undefined): tls.SecureContext {
   const base = { cert: credentials?.cert, key: credentials?.key };
   if (!extraCa || extraCa.length === 0) return tls.createSecureContext(base);
   // The context's own store starts from the bundled roots only: the roots the process
