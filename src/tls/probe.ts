@@ -125,18 +125,19 @@ const contexts = new Map<string, tls.SecureContext>();
  * Client contexts keep no session cache in Node, so every attempt still does a full
  * handshake. Keyed by a digest: the key itself is no map key.
  */
-function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined): tls.SecureContext {
+function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): tls.SecureContext {
   const id = createHash('sha256')
-    .update(JSON.stringify([credentials?.cert ?? '', credentials?.key ?? '', extraCa ?? []]))
+    .update(JSON.stringify([credentials?.cert ?? '', credentials?.key ?? '', extraCa ?? [], defaultRoots]))
     .digest('base64');
   let context = contexts.get(id);
-  if (!context) contexts.set(id, (context = buildSecureContext(credentials, extraCa)));
+  if (!context) contexts.set(id, (context = buildSecureContext(credentials, extraCa, defaultRoots)));
   return context;
 }
 
-function buildSecureContext(credentials: ClientCredentials | undefined, extraCa: string[] | undefined): tls.SecureContext {
+function buildSecureContext(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): tls.SecureContext {
   const base = { cert: credentials?.cert, key: credentials?.key };
   if (!extraCa || extraCa.length === 0) return tls.createSecureContext(base);
+  if (!defaultRoots) return tls.createSecureContext({ ...base, ca: extraCa });
   // The context's own store starts from the bundled roots only: the roots the process
   // was given with NODE_EXTRA_CA_CERTS are added back, as Node's default context has them.
   const roots = [...processExtraCa(), ...extraCa];
@@ -183,7 +184,34 @@ function readBody(response: http.IncomingMessage): Promise<string> {
  * not; `ok` is true only when the handshake completed and an HTTP response arrived that does
  * not reject the client certificate.
  */
+/** Verification failures that mean "not under these roots" (the default roots may know it). */
+const UNKNOWN_ISSUER_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
+/**
+ * One attempt. With extra roots (`--ca`), the server is first verified against them
+ * alone: a context with the default roots plus extra ones must copy every root into its
+ * own store, and where NODE_EXTRA_CA_CERTS names a system bundle (as on CI machines and
+ * behind corporate proxies) that is ~145 certificates, ~40 ms measured. A private CA or an
+ * inspecting proxy, what `--ca` is for, needs none of them. A server that chains to
+ * neither is tried again with both, within what is left of the deadline; the failed
+ * verification aborts the handshake before the client certificate is sent.
+ */
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
+  if (!options.ca || options.ca.length === 0 || options.insecure) return probeOnce(options, true);
+  const started = performance.now();
+  const first = await probeOnce(options, false);
+  if (first.failure?.phase !== 'server-certificate' || !UNKNOWN_ISSUER_CODES.has(first.failure.code)) return first;
+  const remaining = Math.max(1, options.timeoutMs - (performance.now() - started));
+  return probeOnce({ ...options, timeoutMs: remaining }, true);
+}
+
+async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<ProbeResult> {
   const { url } = options;
   if (url.protocol !== 'https:') throw new TypeError(`probe: expected an https: URL, got ${url.protocol}`);
   const start = performance.now();
@@ -305,7 +333,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
       host,
       port,
       servername: sni,
-      secureContext: secureContextFor(credentials, options.ca),
+      secureContext: secureContextFor(credentials, options.ca, defaultRoots),
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
       checkServerIdentity: (_name, cert) => {

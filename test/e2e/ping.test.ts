@@ -257,7 +257,8 @@ describe('the server side: identity and trust', () => {
 
   it('--ca adds to the default roots, NODE_EXTRA_CA_CERTS included', async () => {
     // The server's root stands in for a public CA: NODE_EXTRA_CA_CERTS adds it to the
-    // process's default roots. --ca names an unrelated CA, beside them, not instead.
+    // process's default roots. --ca names an unrelated CA, beside them, not instead: the
+    // first verification (--ca alone) fails and the attempt is made again with both.
     const url = `https://localhost:${server.port}/`;
     const other = write('other-root.pem', pki.otherRoot);
     const env = { NODE_EXTRA_CA_CERTS: files['server-root.pem'] };
