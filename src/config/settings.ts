@@ -22,15 +22,8 @@ export interface Setting<T> {
   origin: Origin;
 }
 
-/** Values given on the command line (undefined: not given). */
-export interface SettingFlags {
-  cert?: string;
-  key?: string;
-  passphraseEnv?: string;
-  failUnder?: number;
-  endpoint?: string;
-  ca?: string;
-  timeoutMs?: number;
+/** Values given on the command line (undefined: not given): the file's keys, and `--config`. */
+export interface SettingFlags extends FileConfig {
   /** `--config FILE`: use this file instead of searching. */
   config?: string;
 }

@@ -10,9 +10,10 @@ export function createSecretPrompt(
   const setRawMode = stdin.setRawMode.bind(stdin);
   return (question) =>
     new Promise<string>((resolve, reject) => {
+      // Echo goes off before the question shows: an answer typed or pasted at once is never echoed.
+      setRawMode(true);
       out.write(question);
       let value = '';
-      setRawMode(true);
       stdin.resume();
       const finish = (error?: Error) => {
         stdin.off('data', onData);
