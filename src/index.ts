@@ -23,3 +23,6 @@ export { resolveSettings, credentialRequest, type Settings, type Setting, type S
 export { renderGithub, renderSummaryMarkdown } from './render/github.js';
 export { renderPrometheus } from './render/prometheus.js';
 export { main } from './cli.js';
+export { probe, proxyFor, classifyError, classifyHttpResponse } from './tls/index.js';
+export type { ProbeOptions, ProbeResult, ProbeFailure } from './tls/types.js';
+export { buildPingReport, type PingReport } from './core/ping-report.js';

@@ -42,7 +42,7 @@ export async function readSingleSource(spec: string, io: SourceIO, option: strin
   if (spec.startsWith('env:')) return readEnv(spec.slice(4), io.env);
   const info = await statOrThrow(spec);
   if (info.isDirectory()) {
-    throw inputError(spec, `is a directory; ${option} takes one file`, 'pass the directory as a PATH argument instead');
+    throw inputError(spec, `is a directory; ${option} takes one file`, 'name the file (cert inspect and cert check also take a directory as PATH)');
   }
   return { name: spec, bytes: await readFileChecked(spec, info), fromDirectory: false, mode: info.mode & 0o777 };
 }

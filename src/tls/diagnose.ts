@@ -373,11 +373,11 @@ function hostOfProxy(proxy: string): string {
 }
 
 const PHASE_WORDS: Readonly<Record<ProbePhase, string>> = {
-  dns: 'resolving the host name',
-  connect: 'opening the TCP connection',
-  proxy: 'opening the proxy tunnel',
-  tls: 'the TLS handshake',
-  http: 'waiting for the HTTP response',
+  dns: 'while resolving the host name',
+  connect: 'while opening the TCP connection',
+  proxy: 'while opening the proxy tunnel',
+  tls: 'during the TLS handshake',
+  http: 'while waiting for the HTTP response',
 };
 
 const TIMEOUT_HINTS: Readonly<Record<ProbePhase, string>> = {
@@ -395,7 +395,7 @@ export function timeoutFailure(stalledIn: ProbePhase, timeoutMs: number | undefi
     phase: 'timeout',
     stalledIn,
     code: 'ETIMEDOUT',
-    message: `timed out${after} while ${PHASE_WORDS[stalledIn]}`,
+    message: `timed out${after} ${PHASE_WORDS[stalledIn]}`,
     hint: TIMEOUT_HINTS[stalledIn],
   };
 }
@@ -405,7 +405,7 @@ export function abortedFailure(phase: ProbePhase): ProbeFailure {
     phase: 'aborted',
     stalledIn: phase,
     code: 'ABORT_ERR',
-    message: `cancelled while ${PHASE_WORDS[phase]}`,
+    message: `cancelled ${PHASE_WORDS[phase]}`,
     hint: 'the attempt was cancelled before it finished',
   };
 }

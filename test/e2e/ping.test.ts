@@ -383,7 +383,7 @@ describe('network failures', () => {
       expect(total).toBeLessThan(timeout + 300);
       expect(wall).toBeLessThan(timeout + 4000); // process start and exit included, on a loaded machine
       const text = await ping([`https://127.0.0.1:${silent.port}/`, ...creds('client'), ...ca(), '--timeout', '300']);
-      expect(text.stdout.split('\n')[0]).toBe('FAIL  timeout in tls: timed out after 300 ms while the TLS handshake');
+      expect(text.stdout.split('\n')[0]).toBe('FAIL  timeout in tls: timed out after 300 ms during the TLS handshake');
       expect(text.stdout).toMatch(/→ the port accepts connections but the TLS handshake stalled/);
     } finally {
       await silent.close();

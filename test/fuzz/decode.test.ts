@@ -48,7 +48,7 @@ function expectUserError(error: unknown): void {
   if (!(error instanceof AitossError)) throw error;
   const line = error.toLine();
   expect(line).not.toContain('\n');
-  expect(line.startsWith('fuzz.pem: ')).toBe(true);
+  expect(line).toMatch(/^fuzz\.pem( \(block \d+\))?: /);
   for (const body of keyBodies) expect(line).not.toContain(body);
 }
 

@@ -198,8 +198,8 @@ describe('renderPingText', () => {
 
 describe('failureTitle', () => {
   it('names the stalled phase of a timeout', () => {
-    expect(failureTitle({ attempt: 1, phase: 'timeout', stalledIn: 'tls', code: 'ETIMEDOUT', message: 'timed out after 500 ms while the TLS handshake', hint: '' })).toBe(
-      'timeout in tls: timed out after 500 ms while the TLS handshake',
+    expect(failureTitle({ attempt: 1, phase: 'timeout', stalledIn: 'tls', code: 'ETIMEDOUT', message: 'timed out after 500 ms during the TLS handshake', hint: '' })).toBe(
+      'timeout in tls: timed out after 500 ms during the TLS handshake',
     );
   });
 });
