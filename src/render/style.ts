@@ -1,7 +1,7 @@
 /**
  * Colors with meaning. chalk does the coloring; whether to color is decided here from
- * the stream and the environment (NO_COLOR, FORCE_COLOR, TERM=dumb, non-TTY) and the
- * `--no-color`/`--color` flags, so tests can ask for either.
+ * the `--no-color`/`--color` flags first, then the environment (NO_COLOR, FORCE_COLOR,
+ * TERM=dumb) and whether the stream is a terminal.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Level } from '../core/lifecycle.js';
@@ -24,15 +24,14 @@ export function colorLevelFor(
   env: NodeJS.ProcessEnv,
   flag?: boolean,
 ): ColorLevel {
+  // A flag on the command line wins over the environment (as no-color.org asks).
   if (flag === false) return 0;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   const force = env.FORCE_COLOR;
-  if (force !== undefined) {
-    if (force === '0' || force === 'false') return 0;
-    if (force === '2' || force === '3') return Number(force) as ColorLevel;
-    return 1;
-  }
-  if (flag === true) return 1;
+  const forced: ColorLevel | undefined =
+    force === undefined ? undefined : force === '0' || force === 'false' ? 0 : force === '2' || force === '3' ? (Number(force) as ColorLevel) : 1;
+  if (flag === true) return forced || 1;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  if (forced !== undefined) return forced;
   if (!stream.isTTY || env.TERM === 'dumb') return 0;
   if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
   if ((env.TERM ?? '').includes('256')) return 2;

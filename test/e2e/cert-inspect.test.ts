@@ -51,13 +51,17 @@ describe('text output', () => {
     expect(summary).toBe('2 certificates: 1 ok, 1 expiring · as of 2026-12-20 00:00 UTC');
   });
 
-  it('colors only when asked or on a terminal, and honors NO_COLOR', async () => {
+  it('colors only when asked or on a terminal; NO_COLOR wins over FORCE_COLOR, flags over both', async () => {
     const plain = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN]);
     expect(plain.stdout).not.toMatch(/\u001b\[/);
     const forced = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, '--color'], { env: { NO_COLOR: undefined } });
     expect(forced.stdout).toMatch(/\u001b\[32mOK/);
-    const noColor = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, '--color'], { env: { NO_COLOR: '1' } });
+    const flagWins = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, '--color'], { env: { NO_COLOR: '1' } });
+    expect(flagWins.stdout).toMatch(/\u001b\[32mOK/);
+    const noColor = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
     expect(noColor.stdout).not.toMatch(/\u001b\[/);
+    const noColorFlag = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, '--no-color'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(noColorFlag.stdout).not.toMatch(/\u001b\[/);
   });
 
   it('shows problems and the intermediate of a bundle', async () => {
