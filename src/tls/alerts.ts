@@ -66,13 +66,14 @@ export function alertFromError(err: { code?: unknown; message?: unknown; reason?
     return { number, name: alertName(number) };
   }
   const code = typeof err.code === 'string' ? err.code : '';
-  const fromCode = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_(?:ALERT_)?([A-Z_]+)$/.exec(code);
+  // OpenSSL 3.0 says SSLV3_ALERT_…, newer releases (Node 22+) SSL/TLS_ALERT_….
+  const fromCode = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13|SSL\/TLS)_(?:ALERT_)?([A-Z_]+)$/.exec(code);
   if (fromCode?.[1]) {
     const alert = alertByName(fromCode[1].toLowerCase());
     if (alert) return alert;
   }
   const reason = typeof err.reason === 'string' ? err.reason : message;
-  const fromText = /(?:sslv3|tlsv1|tlsv13) (?:alert )?([a-z ]+?)(?::|$)/.exec(reason);
+  const fromText = /(?:sslv3|tlsv1|tlsv13|ssl\/tls) (?:alert )?([a-z ]+?)(?::|$)/.exec(reason);
   if (fromText?.[1]) return alertByName(fromText[1].trim().replace(/ /g, '_'));
   return undefined;
 }

@@ -236,3 +236,12 @@ describe('classifyHttpResponse', () => {
     expect(classifyHttpResponse(500, 'No required SSL certificate was sent')).toBeUndefined();
   });
 });
+
+describe('alert names across OpenSSL releases', () => {
+  it('reads the SSL/TLS_ALERT_ spelling of newer OpenSSL (Node 22+) like SSLV3_ALERT_', async () => {
+    const { alertFromError } = await import('../../src/tls/alerts.js');
+    expect(alertFromError({ code: 'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_EXPIRED', message: 'error:0A000415:SSL routines::ssl/tls alert certificate expired' })).toEqual({ number: 45, name: 'certificate_expired' });
+    expect(alertFromError({ message: 'ssl/tls alert unknown ca' })).toEqual({ number: 48, name: 'unknown_ca' });
+    expect(alertFromError({ code: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED' })).toEqual({ number: 45, name: 'certificate_expired' });
+  });
+});
