@@ -68,7 +68,7 @@ export function configJson(settings: Settings, passphraseSet: boolean) {
     const value = setting ? { value: setting.value, origin: setting.origin } : null;
     return [name, name === 'passphraseEnv' && value ? { ...value, set: passphraseSet } : value] as const;
   });
-  return { configFile: settings.configFile ?? null, settings: Object.fromEntries(entries) };
+  return { schemaVersion: 1, configFile: settings.configFile ?? null, settings: Object.fromEntries(entries) };
 }
 
 export function renderConfigText(settings: Settings, passphraseSet: boolean, style: { dim(text: string): string }): string {

@@ -123,6 +123,7 @@ describe('precedence: flag, then environment, then file, then default', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
+      schemaVersion: 1,
       configFile: file,
       settings: {
         cert: { value: join('certs', 'app.crt'), origin: file },
