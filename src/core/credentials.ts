@@ -4,6 +4,7 @@
  */
 import { parseCertificate, type CertificateFacts } from './certificate.js';
 import { inputError } from './errors.js';
+import { isPkcs12 } from './der.js';
 import { decodeInput, type InputEncoding } from './pem.js';
 import { isKeyLabel, keyBlockFromDer, keyBlockFromPem, type KeyBlock } from './private-key.js';
 
@@ -38,6 +39,13 @@ export function readSourceContents(bytes: Uint8Array, source: string): SourceCon
   if (decoded.kind === 'unrecognized') return undefined;
 
   if (decoded.kind === 'der') {
+    if (isPkcs12(decoded.der)) {
+      throw inputError(
+        source,
+        'holds a PKCS#12 (.p12/.pfx) bundle, not PEM or DER',
+        'extract the certificate and key with `openssl pkcs12 -in FILE -clcerts -nokeys -out app.crt` and `openssl pkcs12 -in FILE -nocerts -out app.key`',
+      );
+    }
     const key = keyBlockFromDer(decoded.der, source);
     if (key) return { source, encoding: decoded.encoding, certificates: [], keys: [key] };
     try {

@@ -83,6 +83,19 @@ export function certificateSpki(der: Uint8Array): Buffer | undefined {
   return Buffer.from(der.subarray(spki.start, spki.end));
 }
 
+/**
+ * Whether DER is a PKCS#12 (.p12/.pfx) bundle: PFX ::= SEQUENCE { version 3, authSafe
+ * ContentInfo (id-data or id-signedData), ... }.
+ */
+export function isPkcs12(der: Uint8Array): boolean {
+  const top = readTlv(der, 0);
+  if (!top || top.tag !== SEQUENCE) return false;
+  const [version, authSafe] = children(der, top) ?? [];
+  if (version?.tag !== INTEGER || hex(der, version) !== '03' || authSafe?.tag !== SEQUENCE) return false;
+  const oid = readTlv(der, authSafe.contentStart, authSafe.end);
+  return oid?.tag === OID && ['2a864886f70d010701', '2a864886f70d010702'].includes(hex(der, oid));
+}
+
 export interface DerivedPublicKey {
   spki: Buffer;
   info: PublicKeyInfo;

@@ -1,6 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readSourceContents } from '../../src/core/credentials.js';
 import { fixtureBytes } from '../helpers/fixtures.js';
+
+const fixturePath = (path: string) => fileURLToPath(new URL(`../../fixtures/${path}`, import.meta.url));
 
 describe('readSourceContents', () => {
   it('splits a file holding a key and a certificate', () => {
@@ -39,5 +46,16 @@ describe('readSourceContents', () => {
   it('names the block of a bundle a certificate came from', () => {
     const contents = readSourceContents(fixtureBytes('formats/bundle.pem'), 'bundle.pem');
     expect(contents?.certificates).toHaveLength(2);
+  });
+});
+
+describe('PKCS#12', () => {
+  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+  it.skipIf(!hasOpenssl)('a .p12 made by openssl is named, with the command that extracts it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-p12-'));
+    const p12 = join(dir, 'app.p12');
+    const made = spawnSync('openssl', ['pkcs12', '-export', '-in', fixturePath('pairs/rsa-pkcs8.crt'), '-inkey', fixturePath('pairs/rsa-pkcs8.key'), '-out', p12, '-passout', 'pass:x']);
+    expect(made.status).toBe(0);
+    expect(() => readSourceContents(readFileSync(p12), 'app.p12')).toThrowError(/holds a PKCS#12 \(\.p12\/\.pfx\) bundle/);
   });
 });
