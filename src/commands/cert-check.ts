@@ -17,7 +17,7 @@ import { renderCheckText } from '../render/check-text.js';
 import { command as workflowCommand, renderGithub } from '../render/github.js';
 import { renderJson } from '../render/json.js';
 import { renderPrometheus, renderPrometheusFailure } from '../render/prometheus.js';
-import { styleFor, type CommandContext } from './context.js';
+import { inspectIO, styleFor, type CommandContext } from './context.js';
 import { addCredentialOptions, atOption, configOption, failUnderOption, type CredentialOptions } from './options.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'github', 'prometheus'] as const;
@@ -92,12 +92,7 @@ export function certCheckCommand(ctx: CommandContext): Command {
             'name what to check: PATH..., or --cert SRC --key SRC (or AITOSS_CERT/AITOSS_KEY, or cert and key in a configuration file)',
           );
         }
-        const { report } = await inspectInputs(request, now, {
-          env: io.env,
-          cwd: io.cwd,
-          stdin: io.stdin,
-          promptOutput: io.stderr as NodeJS.WritableStream,
-        });
+        const { report } = await inspectInputs(request, now, inspectIO(io));
         if (report.certificates.length === 0) {
           throw inputError(undefined, 'no certificate among the inputs, only keys', 'name the certificate files too');
         }

@@ -10,7 +10,7 @@ import { inspectInputs } from '../input/inspect-inputs.js';
 import { renderJson } from '../render/json.js';
 import { renderInspectText } from '../render/text.js';
 import { addCredentialOptions, atOption, configOption, type CredentialOptions } from './options.js';
-import { styleFor, type CommandContext } from './context.js';
+import { inspectIO, styleFor, type CommandContext } from './context.js';
 
 export interface InspectOptions extends CredentialOptions {
   at?: Date;
@@ -46,12 +46,7 @@ export function certInspectCommand(ctx: CommandContext): Command {
         named && options.config === undefined
           ? { paths, ...options }
           : credentialRequest(paths, await resolveSettings({ ...options }, { env: ctx.io.env, cwd: ctx.io.cwd }), ctx.io.env);
-      const { report } = await inspectInputs(request, options.at ?? ctx.io.now(), {
-        env: ctx.io.env,
-        cwd: ctx.io.cwd,
-        stdin: ctx.io.stdin,
-        promptOutput: ctx.io.stderr as NodeJS.WritableStream,
-      });
+      const { report } = await inspectInputs(request, options.at ?? ctx.io.now(), inspectIO(ctx.io));
       ctx.io.stdout.write(options.json ? renderJson(report) : renderInspectText(report, styleFor(ctx)));
       ctx.setOutcome('success');
     });

@@ -3,6 +3,7 @@
  * the clock (only as the default for `--at`). Commands never exit the process; they
  * return an outcome and the entry maps it to an exit code.
  */
+import type { InspectIO } from '../input/inspect-inputs.js';
 import { colorLevelFor, createStyle, type Style } from '../render/style.js';
 
 export interface OutputStream {
@@ -48,4 +49,16 @@ export interface CommandContext {
 
 export function styleFor(ctx: CommandContext, stream: OutputStream = ctx.io.stdout): Style {
   return createStyle(colorLevelFor(stream, ctx.io.env, ctx.color));
+}
+
+/** What credential loading needs from the process; stdin stays unbuilt unless it is read. */
+export function inspectIO(io: CliIO): InspectIO {
+  return {
+    env: io.env,
+    cwd: io.cwd,
+    get stdin() {
+      return io.stdin;
+    },
+    promptOutput: io.stderr as NodeJS.WritableStream,
+  };
 }

@@ -34,7 +34,7 @@ import { readSingleSource } from '../input/read-source.js';
 import { renderJson } from '../render/json.js';
 import { renderPingText } from '../render/ping-text.js';
 import type { ProbePhase, ProbeResult } from '../tls/types.js';
-import { styleFor, type CommandContext, type StopSignal } from './context.js';
+import { inspectIO, styleFor, type CommandContext, type StopSignal } from './context.js';
 import { addCredentialOptions, configOption, parsePositiveInteger, type CredentialOptions } from './options.js';
 
 interface PingFlags extends CredentialOptions {
@@ -146,12 +146,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
       'no client certificate configured (--cert/--key, AITOSS_CERT/AITOSS_KEY or the configuration file): this attempt went without one, as a server that lost its certificate would',
     );
   } else {
-    const { pairing, report } = await inspectInputs(request, now, {
-      env: io.env,
-      cwd: io.cwd,
-      stdin: io.stdin,
-      promptOutput: io.stderr as NodeJS.WritableStream,
-    });
+    const { pairing, report } = await inspectInputs(request, now, inspectIO(io));
     const index = choosePair(pairing, report);
     const pair = pairing.pairs[index];
     const certReport = report.certificates[index];
@@ -315,7 +310,7 @@ export function choosePair(pairing: Pairing, report: InspectReport): number {
 
 /** `--ca`: one or more PEM (or DER) certificates, as PEM strings for the probe. */
 async function readCa(spec: string, ctx: CommandContext): Promise<string[]> {
-  const raw = await readSingleSource(spec, { env: ctx.io.env, stdin: ctx.io.stdin }, '--ca');
+  const raw = await readSingleSource(spec, ctx.io, '--ca');
   const contents = readSourceContents(raw.bytes, raw.name);
   if (!contents || contents.certificates.length === 0) {
     throw inputError(raw.name, 'holds no certificate (given as --ca)', 'pass the PEM file of the CA that issued the server certificate');

@@ -20,8 +20,8 @@ export interface CredentialRequest {
 export interface CredentialIO extends SourceIO {
   /** The working directory relative paths are read from (default: the process's). */
   cwd?: string;
-  /** Ask for a secret on the terminal; absent when there is no terminal to ask on. */
-  promptSecret?: (question: string) => Promise<string>;
+  /** Ask for a secret on the terminal; undefined when there is no terminal to ask on. */
+  promptSecret?: (question: string) => Promise<string> | undefined;
 }
 
 export interface Credentials {
@@ -79,8 +79,9 @@ export async function loadCredentials(request: CredentialRequest, io: Credential
   const keys: LoadedKey[] = [];
   let passphrase = resolvePassphrase(request, io);
   for (const block of sources.flatMap((s) => s.keys)) {
-    if (block.encrypted && passphrase === undefined && io.promptSecret) {
-      passphrase = await io.promptSecret(`Passphrase for ${block.source}: `);
+    if (block.encrypted && passphrase === undefined) {
+      const answer = io.promptSecret?.(`Passphrase for ${block.source}: `);
+      if (answer) passphrase = await answer;
     }
     keys.push(loadPrivateKey(block, passphrase));
   }

@@ -27,9 +27,12 @@ export async function inspectInputs(request: CredentialRequest, now: Date, io: I
   }
   const credentials = await loadCredentials(request, {
     env: io.env,
-    stdin: io.stdin,
     cwd: io.cwd,
-    promptSecret: createSecretPrompt(io.stdin, io.promptOutput),
+    // Built on first use: process.stdin costs a stream (~2 ms) that most runs never read.
+    get stdin() {
+      return io.stdin;
+    },
+    promptSecret: (question) => createSecretPrompt(io.stdin, io.promptOutput)?.(question),
   });
   const pairing = pairCertificates(credentials.certificateFiles, credentials.keys, credentials.explicit);
   return { pairing, report: buildReport(pairing, now) };
