@@ -53,8 +53,9 @@ export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('aitoss')
     .description('Keep the mTLS client certificates of Apps in Toss partners healthy.')
     .version(VERSION, '-V, --version')
-    .option('--no-color', 'never color the output (NO_COLOR is honored too)')
+    // --color before --no-color: commander then leaves the value undefined when neither is given.
     .option('--color', 'color the output even when it is not a terminal')
+    .option('--no-color', 'never color the output (NO_COLOR is honored too)')
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
@@ -89,8 +90,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       outputError: (text, write) => write(`aitoss: ${escapeControlCharacters(text.trim().replace(/^error: /, ''))}; ${helpHint(command)}\n`),
     });
     command.hook('preAction', (thisCommand) => {
-      const color = thisCommand.optsWithGlobals().color as boolean | undefined;
-      ctx.color = argv.includes('--no-color') ? false : argv.includes('--color') ? true : color === false ? false : undefined;
+      ctx.color = thisCommand.optsWithGlobals().color as boolean | undefined;
     });
     command.commands.forEach(configure);
   };

@@ -6,7 +6,7 @@
  */
 import type { ChainCertificate, ProbeFailure, ProbeResult, ProbeTimings } from '../tls/types.js';
 import { daysRemaining, isoDay, type Level } from './lifecycle.js';
-import type { CertificateReport, Problem, ProblemCode } from './report.js';
+import { named, type CertificateReport, type Problem, type ProblemCode } from './report.js';
 
 export const PING_SCHEMA_VERSION = 1;
 
@@ -112,7 +112,7 @@ export function precheckFailure(cert: CertificateReport): PingFailure | undefine
       attempt: null,
       phase: 'client-certificate',
       code: 'KEY_MISMATCH',
-      message: `the private key ${cert.keySource ?? ''} does not belong to the certificate ${cert.source} (${nothingSent})`.replace('  ', ' '),
+      message: `${named('the private key', cert.keySource)} does not belong to the certificate ${cert.source} (${nothingSent})`,
       hint: 'use the key downloaded together with this certificate from the console; a mismatched key cannot be presented (the server would see no client certificate: ERR_NETWORK)',
     };
   }

@@ -129,7 +129,7 @@ export function reportCertificate(pair: PairedCertificate, now: Date): Certifica
     });
   }
   if (pair.keyMatch === false) {
-    problems.push({ code: 'key-mismatch', severity: 'error', message: `the key ${pair.key?.source ?? ''} does not belong to this certificate`.replace('  ', ' ') });
+    problems.push({ code: 'key-mismatch', severity: 'error', message: `${named('the key', pair.key?.source)} does not belong to this certificate` });
   } else if (pair.keyMatch === null && !leaf.isCA) {
     problems.push({ code: 'no-key', severity: 'info', message: 'no private key found for this certificate' });
   }
@@ -255,4 +255,9 @@ function noticeOf(level: Level): number {
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `the key app.key`, or `the key` when there is no source to name. */
+export function named(noun: string, source: string | null | undefined): string {
+  return source ? `${noun} ${source}` : noun;
 }

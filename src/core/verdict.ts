@@ -13,7 +13,7 @@
  * their own. With `all`, every pair is judged on its own.
  */
 import { isoDay, NOTICE_DAYS } from './lifecycle.js';
-import { plural, type CertificateReport, type InspectReport } from './report.js';
+import { named, plural, type CertificateReport, type InspectReport } from './report.js';
 
 export const DEFAULT_FAIL_UNDER = NOTICE_DAYS.expiring;
 
@@ -196,7 +196,7 @@ export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnde
     case 'below-threshold':
       return `${plural(cert.daysRemaining, 'day')} left (< ${failUnder})`;
     case 'key-mismatch':
-      return `the key ${cert.keySource ?? ''} does not belong to it`.replace('  ', ' ');
+      return `${named('the key', cert.keySource)} does not belong to it`;
     case 'key-not-checked':
       return 'key not checked (--require-key)';
     case 'no-client-auth':
@@ -204,9 +204,9 @@ export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnde
     case 'leaf-not-first':
       return 'an intermediate comes before it in its file (TLS would present the intermediate)';
     case 'key-permissions':
-      return `its key file ${cert.keySource ?? ''} is readable by group or others (--strict): chmod 600 it`.replace('  ', ' ');
+      return `${named('its key file', cert.keySource)} is readable by group or others (--strict): chmod 600 it`;
     case 'key-in-git':
-      return `its key file ${cert.keySource ?? ''} is in a git work tree and not ignored (--strict)`.replace('  ', ' ');
+      return `${named('its key file', cert.keySource)} is in a git work tree and not ignored (--strict)`;
   }
 }
 

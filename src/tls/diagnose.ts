@@ -253,7 +253,7 @@ export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure
     return failure('proxy', code, raw, hint);
   }
   if (ctx.phase === 'proxy') {
-    return failure('proxy', code, `the proxy ${ctx.proxy ?? ''} failed while opening the tunnel: ${raw}`.replace('  ', ' '), 'check HTTPS_PROXY, or set NO_PROXY for this host');
+    return failure('proxy', code, `${ctx.proxy ? `the proxy ${ctx.proxy}` : 'the proxy'} failed while opening the tunnel: ${raw}`, 'check HTTPS_PROXY, or set NO_PROXY for this host');
   }
 
   // TCP.
