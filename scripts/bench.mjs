@@ -20,9 +20,9 @@ const { values: args } = parseArgs({
 });
 const RUNS = Number(args.runs);
 const AT = '2026-12-01';
-const BIN = `${root}bin/aitoss.js`;
+const BIN = `${root}bin/aitoss.cjs`;
 
-if (!existsSync(`${root}dist/cli.js`)) {
+if (!existsSync(`${root}dist/cli.cjs`)) {
   spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 }
 

@@ -1,42 +1,55 @@
-// Build: one ESM bundle for the CLI (dist/cli.js) and one for the library API
-// (dist/index.js). Code splitting keeps rarely used dependencies (ora, cosmiconfig,
-// the TLS probe) in chunks that load only when a command needs them: startup time
-// is paid on every run.
-import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// Build: the CLI as CommonJS bundles (dist/cli.cjs, loaded by bin/aitoss.cjs through
+// dist/startup.cjs) and the library API as one ESM bundle (dist/index.js).
+//
+// Startup time is paid on every run, so the CLI is CommonJS: Node's ESM loader costs
+// ~10 ms per start on Node 20 before any code runs (README, "Performance"). esbuild
+// splits code only for ESM, so the rarely used parts are bundles of their own, required
+// on first use: the TLS probe (`ping`), ora (the spinner, on a terminal) and cosmiconfig
+// (only when a configuration file exists).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
 
-/**
- * Node built-ins through require() instead of ESM imports. An ESM import of a built-in
- * builds a facade that reads every export, which loads modules nobody uses (importing
- * node:crypto pulls in webcrypto, streams, pbkdf2, ...): ~10 ms of startup measured.
- * esbuild's CommonJS interop reads only the names used, when they are used.
- */
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
+const VERSION = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).version;
+
+/** Trims to dependencies' startup work that aitoss does not need. */
+const dependencyTrims = {
+  name: 'dependency-trims',
   setup(pluginBuild) {
     // commander requires node:child_process at load time, for executable subcommands
     // aitoss does not have; child_process pulls in net, dgram and streams (~8 ms).
     // Give it a stand-in that loads the real module on first use.
-    pluginBuild.onResolve({ filter: /^node:child_process$/ }, (args) =>
+    pluginBuild.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       args.kind === 'require-call' && /node_modules[\\/]commander[\\/]/.test(args.importer)
         ? { path: args.path, namespace: 'lazy-builtin' }
         : undefined,
     );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, name) => (m ??= require(${JSON.stringify(args.path)}))[name] });`,
+      loader: 'js',
+    }));
     // chalk detects color support by loading node:tty and node:os at startup; aitoss
     // decides the level itself (src/render/style.ts) and passes it to new Chalk({ level }),
     // so chalk gets its environment-free variant of the detector.
     pluginBuild.onResolve({ filter: /^#supports-color$/ }, (args) => ({
       path: join(args.resolveDir, 'vendor', 'supports-color', 'browser.js'),
     }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      contents: `let m; module.exports = new Proxy({}, { get: (_, name) => (m ??= require(${JSON.stringify(args.path)}))[name] });`,
-      loader: 'js',
-    }));
+  },
+};
+
+/**
+ * ESM only: Node built-ins through require() instead of ESM imports. An ESM import of a
+ * built-in builds a facade that reads every export, which loads modules nobody uses
+ * (importing node:crypto pulls in webcrypto, streams, pbkdf2, ...): ~10 ms measured.
+ */
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^node:/ }, (args) =>
       args.kind === 'import-statement' || args.kind === 'dynamic-import'
         ? { path: args.path, namespace: 'builtin-require' }
@@ -49,11 +62,27 @@ const builtinsViaRequire = {
   },
 };
 
+/** The CLI's lazily loaded parts: what the source imports with import(), and its bundle. */
+const LAZY_PARTS = {
+  '../tls/index.js': { name: 'tls', entry: 'src/tls/index.ts' },
+  ora: { name: 'ora', entry: 'ora' },
+  cosmiconfig: { name: 'cosmiconfig', entry: 'cosmiconfig' },
+};
+
+/** In the CLI bundle, import() of a lazy part becomes a require() of its own bundle. */
+const lazyParts = {
+  name: 'lazy-parts',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^(\.\.\/tls\/index\.js|ora|cosmiconfig)$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      return { path: `./chunks/${LAZY_PARTS[args.path].name}.cjs`, external: true };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: root,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
@@ -62,18 +91,64 @@ const common = {
   legalComments: 'none',
   // cosmiconfig loads TypeScript configs with the user's own `typescript`, if any.
   external: ['typescript'],
-  // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __aitossCreateRequire } from 'node:module'; const require = __aitossCreateRequire(import.meta.url);",
-  },
-  define: { __AITOSS_VERSION__: JSON.stringify(JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).version) },
-  plugins: [builtinsViaRequire],
+  define: { __AITOSS_VERSION__: JSON.stringify(VERSION) },
   logLevel: 'warning',
 };
 
-// The CLI and the library are built apart: built together, every module both use would
-// move into shared chunks, and each chunk is one more module for the CLI to load at start.
+const cjs = {
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // src/input/git-exposure.ts: createRequire(import.meta.url) takes a path as well.
+  define: { ...common.define, 'import.meta.url': '__filename' },
+  plugins: [dependencyTrims],
+};
+
+/** Stands in the first line of dist/cli.cjs until the build writes the content's hash. */
+const BUILD_ID_PLACEHOLDER = '0'.repeat(16);
+
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', chunkNames: 'chunks/[name]-[hash]' }),
-  build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', chunkNames: 'lib/[name]-[hash]' }),
+  // The CLI. Its first line names the build (a hash of the bundle), which keys the
+  // code cache of dist/startup.cjs on Node 20.
+  build({
+    ...cjs,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    banner: { js: `/* aitoss-build:${BUILD_ID_PLACEHOLDER} */` },
+    // The lazy parts' import() becomes require(): one module system, no ESM loader.
+    supported: { 'dynamic-import': false },
+    plugins: [dependencyTrims, lazyParts],
+    write: false,
+  }).then(({ outputFiles }) => {
+    for (const file of outputFiles) {
+      let text = file.text;
+      if (file.path.endsWith('.cjs')) {
+        const id = createHash('sha256').update(text).digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
+        text = text.replace(`aitoss-build:${BUILD_ID_PLACEHOLDER}`, `aitoss-build:${id}`);
+      }
+      mkdirSync(dirname(file.path), { recursive: true });
+      writeFileSync(file.path, text);
+    }
+  }),
+  // What loads the CLI: Node's compile cache on 22.1+, a V8 code cache of its own on 20.
+  build({ ...cjs, entryPoints: { startup: 'src/startup/load-cli.ts' }, outdir: 'dist' }),
+  // The lazy parts, each a bundle required on first use. (cosmiconfig keeps its own
+  // import() of .mjs configuration files.)
+  ...Object.values(LAZY_PARTS).map(({ name, entry }) =>
+    build({ ...cjs, entryPoints: { [name]: entry }, outdir: 'dist/chunks' }),
+  ),
+  // The library, for `import { ... } from 'aitoss'`.
+  build({
+    ...common,
+    format: 'esm',
+    splitting: true,
+    entryPoints: { index: 'src/index.ts' },
+    outdir: 'dist',
+    chunkNames: 'lib/[name]-[hash]',
+    // Bundled CommonJS dependencies call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __aitossCreateRequire } from 'node:module'; const require = __aitossCreateRequire(import.meta.url);",
+    },
+    plugins: [dependencyTrims, builtinsViaRequire],
+  }),
 ]);

@@ -125,7 +125,7 @@ export async function benchPing({ root, runs, env, median, baselineArgv }) {
   const files = await makePki(dir);
   const server = await startServer(dir);
   const url = `https://127.0.0.1:${server.port}/`;
-  const bin = path.join(root, 'bin/aitoss.js');
+  const bin = path.join(root, 'bin/aitoss.cjs');
   const credentials = ['--ca', files.ca, '--cert', files.cert, '--key', files.key, '--no-proxy'];
   const options = { cwd: root, env };
   try {

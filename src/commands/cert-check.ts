@@ -6,7 +6,7 @@
  *
  * Exit codes: 0 the check passed; 1 it failed; 2 usage or input error.
  */
-import { appendFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { credentialRequest, resolveSettings } from '../config/settings.js';
@@ -116,7 +116,7 @@ export function certCheckCommand(ctx: CommandContext): Command {
             const summaryFile = io.env.GITHUB_STEP_SUMMARY;
             if (summaryFile) {
               try {
-                await appendFile(resolve(io.cwd, summaryFile), summary);
+                appendFileSync(resolve(io.cwd, summaryFile), summary);
               } catch (error) {
                 const code = (error as { code?: string }).code ?? 'error';
                 io.stdout.write(`${workflowCommand('warning', {}, `aitoss: could not append the job summary to ${summaryFile} (${code})`)}\n`);

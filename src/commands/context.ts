@@ -59,6 +59,8 @@ export function inspectIO(io: CliIO): InspectIO {
     get stdin() {
       return io.stdin;
     },
-    promptOutput: io.stderr as NodeJS.WritableStream,
+    get promptOutput() {
+      return io.stderr as NodeJS.WritableStream;
+    },
   };
 }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = `${ROOT}bin/aitoss.js`;
+export const BIN = `${ROOT}bin/aitoss.cjs`;
 /** The instant every end-to-end test evaluates at (see fixtures/README.md). */
 export const PIN = '2026-12-01';
 

@@ -1,0 +1,169 @@
+/**
+ * The Node 20 code cache (src/startup/load-cli.ts) on real files in a temporary
+ * directory, on whatever Node runs the tests (vm.Script's code cache works on all), and
+ * the built CLI writing its cache at the end of a run.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeCacheDir, requireWithCodeCache, usableCacheDir } from '../../src/startup/load-cli.js';
+import { BIN, cleanEnv, fixture, PIN, ROOT } from '../e2e/helpers.js';
+
+const BUILD_LINE = '/* aitoss-build:0123456789abcdef */';
+
+/**
+ * A load in a new process, through the built dist/startup.cjs: within one process V8
+ * keeps compiled scripts in memory and never looks at the cache a second time.
+ */
+function loadInFreshProcess(file: string, cacheDir: string, save = false): { status: string; answer: number } {
+  const script = `const load = require(${JSON.stringify(`${ROOT}dist/startup.cjs`)}).requireWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cacheDir)});
+${save ? 'load.save();' : ''}
+process.stdout.write(JSON.stringify({ status: load.status, answer: load.exports.answer() }));`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as { status: string; answer: number };
+}
+
+/** A CommonJS module that requires a neighbour, as dist/cli.cjs requires dist/chunks/. */
+function moduleDir(firstLine = BUILD_LINE): { file: string; cacheDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'aitoss-load-cli-'));
+  writeFileSync(join(dir, 'dep.cjs'), 'module.exports = 40;\n');
+  writeFileSync(
+    join(dir, 'main.cjs'),
+    `${firstLine}\n"use strict";\nconst dep = require("./dep.cjs");\nexports.answer = function answer() { return dep + 2; };\nexports.where = () => [__filename, __dirname];\n`,
+  );
+  return { file: join(dir, 'main.cjs'), cacheDir: join(dir, 'cache') };
+}
+
+describe('requireWithCodeCache', () => {
+  it('runs the module, writes the cache on save(), and uses it on the next load', () => {
+    const { file, cacheDir } = moduleDir();
+    const first = requireWithCodeCache(file, cacheDir);
+    const exports = first.exports as { answer(): number; where(): string[] };
+    expect(exports.answer()).toBe(42);
+    expect(exports.where()).toEqual([file, join(file, '..')]);
+    expect(first.status).toBe('missing');
+    expect(first.cacheFile).toMatch(/[\\/]cli-0123456789abcdef-v8-.+\.cache$/);
+    first.save();
+    expect(existsSync(first.cacheFile!)).toBe(true);
+    if (process.platform !== 'win32') {
+      expect(statSync(first.cacheFile!).mode & 0o777).toBe(0o600);
+      expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    }
+
+    expect(loadInFreshProcess(file, cacheDir)).toEqual({ status: 'used', answer: 42 });
+  });
+
+  it('replaces a cache V8 refuses', () => {
+    const { file, cacheDir } = moduleDir();
+    const first = requireWithCodeCache(file, cacheDir);
+    first.save();
+    writeFileSync(first.cacheFile!, Buffer.from('not a V8 code cache'));
+    expect(loadInFreshProcess(file, cacheDir, true)).toEqual({ status: 'rejected', answer: 42 });
+    expect(loadInFreshProcess(file, cacheDir)).toEqual({ status: 'used', answer: 42 });
+  });
+
+  it('keeps no cache for a file without a build id, or without a directory', () => {
+    const plain = moduleDir('// no build id here');
+    const load = requireWithCodeCache(plain.file, plain.cacheDir);
+    expect(load.status).toBe('off');
+    expect(load.cacheFile).toBeUndefined();
+    load.save();
+    expect(existsSync(plain.cacheDir) ? readdirSync(plain.cacheDir) : []).toEqual([]);
+
+    const { file } = moduleDir();
+    expect(requireWithCodeCache(file, undefined).status).toBe('off');
+  });
+
+  it("removes other builds' caches older than a week when it writes", () => {
+    const { file, cacheDir } = moduleDir();
+    mkdirSync(cacheDir, { mode: 0o700 });
+    const old = join(cacheDir, 'cli-ffffffffffffffff-v8-1-x64.cache');
+    const recent = join(cacheDir, 'cli-eeeeeeeeeeeeeeee-v8-1-x64.cache');
+    const unrelated = join(cacheDir, 'notes.txt');
+    for (const path of [old, recent, unrelated]) writeFileSync(path, 'x');
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(old, eightDaysAgo, eightDaysAgo);
+    utimesSync(unrelated, eightDaysAgo, eightDaysAgo);
+    requireWithCodeCache(file, cacheDir).save();
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(unrelated)).toBe(true);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('usableCacheDir', () => {
+  it('creates a missing directory, private to this user', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'aitoss-cache-dir-')), 'a', 'b');
+    expect(usableCacheDir(dir)).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a directory others can write to, a symlink, and a file', () => {
+    const base = mkdtempSync(join(tmpdir(), 'aitoss-cache-dir-'));
+    const open = join(base, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    expect(usableCacheDir(open)).toBe(false);
+    chmodSync(open, 0o755);
+    expect(usableCacheDir(open)).toBe(true);
+
+    const link = join(base, 'link');
+    symlinkSync(open, link);
+    expect(usableCacheDir(link)).toBe(false);
+
+    const file = join(base, 'file');
+    writeFileSync(file, '');
+    expect(usableCacheDir(file)).toBe(false);
+  });
+});
+
+describe('codeCacheDir', () => {
+  it("is the user's own directory under the temporary directory", () => {
+    expect(codeCacheDir({}, '/tmp')).toBe(join('/tmp', `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`));
+  });
+
+  it("follows Node's NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE", () => {
+    expect(codeCacheDir({ NODE_COMPILE_CACHE: '/var/cache/node' }, '/tmp')).toBe(join('/var/cache/node', 'aitoss'));
+    expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '1' }, '/tmp')).toBeUndefined();
+    expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '' }, '/tmp')).toBe(codeCacheDir({}, '/tmp'));
+  });
+});
+
+describe('the built CLI', () => {
+  it('names its build in the first line of dist/cli.cjs', () => {
+    const firstLine = readFileSync(`${ROOT}dist/cli.cjs`, 'utf8').split('\n')[0];
+    expect(firstLine).toMatch(/^\/\* aitoss-build:[0-9a-f]{16} \*\/$/);
+    expect(firstLine).not.toContain('0000000000000000');
+  });
+
+  it('keeps its compiled code in the temporary directory, and the next run gives the same result', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'aitoss-cli-cache-'));
+    const run = () =>
+      spawnSync(process.execPath, [BIN, 'cert', 'check', '--cert', fixture('pairs/rsa-pkcs8.crt'), '--key', fixture('pairs/rsa-pkcs8.key'), '--at', PIN, '--json'], {
+        env: cleanEnv({ TMPDIR: temp, TMP: temp, TEMP: temp }),
+        encoding: 'utf8',
+      });
+    const first = run();
+    expect(first.status).toBe(0);
+    // Node 22.1+ keeps its own compile cache; Node 20 gets aitoss's.
+    const cacheDir = readdirSync(temp).find((name) => /^(node-compile-cache|aitoss-compile-cache-.+)$/.test(name));
+    expect(cacheDir).toBeDefined();
+    expect(readdirSync(join(temp, cacheDir!), { recursive: true }).length).toBeGreaterThan(0);
+    const second = run();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('runs without a cache when NODE_DISABLE_COMPILE_CACHE is set', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'aitoss-cli-cache-'));
+    const result = spawnSync(process.execPath, [BIN, '--version'], {
+      env: cleanEnv({ TMPDIR: temp, TMP: temp, TEMP: temp, NODE_DISABLE_COMPILE_CACHE: '1' }),
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+});
