@@ -1,5 +1,5 @@
-// Build: the CLI as CommonJS bundles (dist/cli.cjs, loaded by bin/aitoss.cjs through
-// dist/startup.cjs) and the library API as one ESM bundle (dist/index.js).
+// Build: the CLI as CommonJS bundles (dist/cli.cjs, loaded by bin/aitoss.cjs with a
+// compile cache) and the library API as one ESM bundle (dist/index.js).
 //
 // Startup time is paid on every run, so the CLI is CommonJS: Node's ESM loader costs
 // ~10 ms per start on Node 20 before any code runs (README, "Performance"). esbuild
@@ -109,7 +109,7 @@ const BUILD_ID_PLACEHOLDER = '0'.repeat(16);
 
 await Promise.all([
   // The CLI. Its first line names the build (a hash of the bundle), which keys the
-  // code cache of dist/startup.cjs on Node 20.
+  // code cache of bin/aitoss.cjs on Node 20.
   build({
     ...cjs,
     entryPoints: { cli: 'src/cli.ts' },
@@ -130,8 +130,6 @@ await Promise.all([
       writeFileSync(file.path, text);
     }
   }),
-  // What loads the CLI: Node's compile cache on 22.1+, a V8 code cache of its own on 20.
-  build({ ...cjs, entryPoints: { startup: 'src/startup/load-cli.ts' }, outdir: 'dist' }),
   // The lazy parts, each a bundle required on first use. (cosmiconfig keeps its own
   // import() of .mjs configuration files.)
   ...Object.values(LAZY_PARTS).map(({ name, entry }) =>

@@ -32,7 +32,6 @@ describe('npm pack', () => {
   it('holds only the built files, bin/, README, LICENSE and package.json', () => {
     expect(files).toContain('bin/aitoss.cjs');
     expect(files).toContain('dist/cli.cjs');
-    expect(files).toContain('dist/startup.cjs');
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
     const outside = files.filter((f) => !/^(dist\/|bin\/)/.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f));
     expect(outside).toEqual([]);

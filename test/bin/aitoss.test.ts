@@ -1,24 +1,37 @@
 /**
- * The Node 20 code cache (src/startup/load-cli.ts) on real files in a temporary
- * directory, on whatever Node runs the tests (vm.Script's code cache works on all), and
- * the built CLI writing its cache at the end of a run.
+ * bin/aitoss.cjs: the Node 20 code cache on real files in a temporary directory, on
+ * whatever Node runs the tests (vm.Script's code cache works on all), and the built CLI
+ * keeping its cache between runs.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir, requireWithCodeCache, usableCacheDir } from '../../src/startup/load-cli.js';
+import { createRequire } from 'node:module';
 import { BIN, cleanEnv, fixture, PIN, ROOT } from '../e2e/helpers.js';
+
+interface CodeCacheLoad {
+  exports: unknown;
+  status: 'used' | 'missing' | 'rejected' | 'off';
+  cacheFile: string | undefined;
+  save(): void;
+}
+/** The bin required as a module exports its loader. */
+const { codeCacheDir, requireWithCodeCache, usableCacheDir } = createRequire(import.meta.url)(BIN) as {
+  codeCacheDir(env: NodeJS.ProcessEnv, tempDir?: string): string | undefined;
+  requireWithCodeCache(file: string, cacheDir: string | undefined): CodeCacheLoad;
+  usableCacheDir(dir: string): boolean;
+};
 
 const BUILD_LINE = '/* aitoss-build:0123456789abcdef */';
 
 /**
- * A load in a new process, through the built dist/startup.cjs: within one process V8
- * keeps compiled scripts in memory and never looks at the cache a second time.
+ * A load in a new process: within one process V8 keeps compiled scripts in memory and
+ * never looks at the cache a second time.
  */
 function loadInFreshProcess(file: string, cacheDir: string, save = false): { status: string; answer: number } {
-  const script = `const load = require(${JSON.stringify(`${ROOT}dist/startup.cjs`)}).requireWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cacheDir)});
+  const script = `const load = require(${JSON.stringify(BIN)}).requireWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cacheDir)});
 ${save ? 'load.save();' : ''}
 process.stdout.write(JSON.stringify({ status: load.status, answer: load.exports.answer() }));`;
   const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
@@ -130,6 +143,10 @@ describe('codeCacheDir', () => {
     expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '1' }, '/tmp')).toBeUndefined();
     expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '' }, '/tmp')).toBe(codeCacheDir({}, '/tmp'));
   });
+
+  it('is in the temporary directory of the OS by default', () => {
+    expect(codeCacheDir({})).toBe(join(tmpdir(), `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`));
+  });
 });
 
 describe('the built CLI', () => {
@@ -148,10 +165,8 @@ describe('the built CLI', () => {
       });
     const first = run();
     expect(first.status).toBe(0);
-    // Node 22.1+ keeps its own compile cache; Node 20 gets aitoss's.
-    const cacheDir = readdirSync(temp).find((name) => /^(node-compile-cache|aitoss-compile-cache-.+)$/.test(name));
-    expect(cacheDir).toBeDefined();
-    expect(readdirSync(join(temp, cacheDir!), { recursive: true }).length).toBeGreaterThan(0);
+    const cacheDir = join(temp, `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`);
+    expect(readdirSync(cacheDir)).toEqual([expect.stringMatching(/^cli-[0-9a-f]{16}-v8-.+\.cache$/)]);
     const second = run();
     expect(second.status).toBe(0);
     expect(second.stdout).toBe(first.stdout);
