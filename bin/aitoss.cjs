@@ -40,7 +40,14 @@ function codeCacheDir(env, tempDir) {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   if (env.NODE_COMPILE_CACHE) return join(env.NODE_COMPILE_CACHE, 'aitoss');
   const uid = process.getuid ? process.getuid() : 'user';
-  return join(tempDir ?? require('node:os').tmpdir(), `aitoss-compile-cache-${uid}`);
+  return join(tempDir ?? osTempDir(env), `aitoss-compile-cache-${uid}`);
+}
+
+/** os.tmpdir() without loading node:os (~0.5 ms) where it is three variables and /tmp. */
+function osTempDir(env) {
+  if (process.platform === 'win32') return require('node:os').tmpdir();
+  const dir = env.TMPDIR || env.TMP || env.TEMP || '/tmp';
+  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
 }
 
 /**
@@ -54,6 +61,7 @@ function codeCacheDir(env, tempDir) {
  * missing or rejected; a failure to write is ignored (the cache is an optimization).
  */
 function requireWithCodeCache(file, cacheDir) {
+  // 'utf8': Node reads it in one native call (any other encoding costs ~1 ms more).
   const source = readFileSync(file, 'utf8');
   const buildId = BUILD_ID.exec(source)?.[1];
   const cacheFile =
@@ -100,8 +108,11 @@ function requireWithCodeCache(file, cacheDir) {
  */
 function usableCacheDir(dir) {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const info = lstatSync(dir);
+    let info = lstatSync(dir, { throwIfNoEntry: false });
+    if (info === undefined) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      info = lstatSync(dir);
+    }
     if (!info.isDirectory()) return false;
     if (process.getuid === undefined) return true;
     return info.uid === process.getuid() && (info.mode & 0o022) === 0;
@@ -127,5 +138,5 @@ if (require.main === module) {
   // run() sets the exit code; src/cli.ts is the one place that decides it.
   loadCli(join(__dirname, '..', 'dist', 'cli.cjs'), process.env).run(process.argv.slice(2));
 } else {
-  module.exports = { loadCli, codeCacheDir, requireWithCodeCache, usableCacheDir };
+  module.exports = { loadCli, codeCacheDir, osTempDir, requireWithCodeCache, usableCacheDir };
 }

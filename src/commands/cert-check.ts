@@ -125,7 +125,7 @@ export function certCheckCommand(ctx: CommandContext): Command {
             break;
           }
           default:
-            io.stdout.write(renderCheckText(checked, styleFor(ctx)));
+            io.stdout.write(renderCheckText(checked, await styleFor(ctx)));
         }
         ctx.setOutcome(checked.status === 'pass' ? 'success' : 'failure');
       } catch (error) {

@@ -47,7 +47,7 @@ export function certInspectCommand(ctx: CommandContext): Command {
           ? { paths, ...options }
           : credentialRequest(paths, await resolveSettings({ ...options }, { env: ctx.io.env, cwd: ctx.io.cwd }), ctx.io.env);
       const { report } = await inspectInputs(request, options.at ?? ctx.io.now(), inspectIO(ctx.io));
-      ctx.io.stdout.write(options.json ? renderJson(report) : renderInspectText(report, styleFor(ctx)));
+      ctx.io.stdout.write(options.json ? renderJson(report) : renderInspectText(report, await styleFor(ctx)));
       ctx.setOutcome('success');
     });
 }

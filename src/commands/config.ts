@@ -56,7 +56,7 @@ export function configCommand(ctx: CommandContext): Command {
       const settings = await resolveSettings(flags, { env: ctx.io.env, cwd: ctx.io.cwd });
       const passphraseSet = (ctx.io.env[settings.passphraseEnv.value] ?? '') !== '';
       ctx.io.stdout.write(
-        options.json ? renderJson(configJson(settings, passphraseSet)) : renderConfigText(settings, passphraseSet, styleFor(ctx)),
+        options.json ? renderJson(configJson(settings, passphraseSet)) : renderConfigText(settings, passphraseSet, await styleFor(ctx)),
       );
       ctx.setOutcome('success');
     });

@@ -47,7 +47,7 @@ export interface CommandContext {
   setOutcome(outcome: Outcome): void;
 }
 
-export function styleFor(ctx: CommandContext, stream: OutputStream = ctx.io.stdout): Style {
+export function styleFor(ctx: CommandContext, stream: OutputStream = ctx.io.stdout): Promise<Style> {
   return createStyle(colorLevelFor(stream, ctx.io.env, ctx.color));
 }
 

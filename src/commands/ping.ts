@@ -230,7 +230,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
     warnings,
     attempts,
   });
-  io.stdout.write(options.json ? renderJson(report) : renderPingText(report, styleFor(ctx)));
+  io.stdout.write(options.json ? renderJson(report) : renderPingText(report, await styleFor(ctx)));
   ctx.setOutcome(report.ok ? 'success' : 'failure');
 }
 

@@ -1,9 +1,10 @@
 /**
  * Colors with meaning. chalk does the coloring; whether to color is decided here from
  * the `--no-color`/`--color` flags first, then the environment (NO_COLOR, FORCE_COLOR,
- * TERM=dumb) and whether the stream is a terminal.
+ * TERM=dumb) and whether the stream is a terminal. Without color, chalk is not loaded
+ * at all (it sets up its styles when loaded): CI logs and pipes are the common case.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Level } from '../core/lifecycle.js';
 import type { Severity } from '../core/report.js';
 
@@ -38,7 +39,22 @@ export function colorLevelFor(
   return 1;
 }
 
-export function createStyle(colorLevel: ColorLevel): Style {
+const unchanged = (text: string) => text;
+
+/** The style of uncolored output. */
+export const PLAIN_STYLE: Style = {
+  enabled: false,
+  level: (_level, text) => text,
+  severity: (_severity, text) => text,
+  pass: unchanged,
+  fail: unchanged,
+  bold: unchanged,
+  dim: unchanged,
+};
+
+export async function createStyle(colorLevel: ColorLevel): Promise<Style> {
+  if (colorLevel === 0) return PLAIN_STYLE;
+  const { Chalk } = await import('chalk');
   const c: ChalkInstance = new Chalk({ level: colorLevel });
   const byLevel: Record<Level, (text: string) => string> = {
     ok: c.green,

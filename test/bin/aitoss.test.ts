@@ -18,8 +18,9 @@ interface CodeCacheLoad {
   save(): void;
 }
 /** The bin required as a module exports its loader. */
-const { codeCacheDir, requireWithCodeCache, usableCacheDir } = createRequire(import.meta.url)(BIN) as {
+const { codeCacheDir, osTempDir, requireWithCodeCache, usableCacheDir } = createRequire(import.meta.url)(BIN) as {
   codeCacheDir(env: NodeJS.ProcessEnv, tempDir?: string): string | undefined;
+  osTempDir(env: NodeJS.ProcessEnv): string;
   requireWithCodeCache(file: string, cacheDir: string | undefined): CodeCacheLoad;
   usableCacheDir(dir: string): boolean;
 };
@@ -145,7 +146,26 @@ describe('codeCacheDir', () => {
   });
 
   it('is in the temporary directory of the OS by default', () => {
-    expect(codeCacheDir({})).toBe(join(tmpdir(), `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`));
+    expect(codeCacheDir(process.env)).toBe(join(tmpdir(), `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`));
+  });
+
+  it.skipIf(process.platform === 'win32')('finds the temporary directory as os.tmpdir() does', () => {
+    for (const env of [{}, { TMPDIR: '/var/tmp/' }, { TMP: '/srv/tmp' }, { TEMP: '/t', TMP: '' }, { TMPDIR: '/' }]) {
+      const saved = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
+      try {
+        for (const name of ['TMPDIR', 'TMP', 'TEMP'] as const) {
+          const value = (env as Record<string, string>)[name];
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+        expect(osTempDir(env)).toBe(tmpdir());
+      } finally {
+        for (const [name, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+      }
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { failureTitle, renderPingText } from '../../src/render/ping-text.js';
 import { createStyle } from '../../src/render/style.js';
 import type { ProbeResult } from '../../src/tls/types.js';
 
-const plain = createStyle(0);
+const plain = await createStyle(0);
 const NOW = new Date('2026-12-01T00:00:00Z');
 
 const CLIENT: ClientCertificateInfo = {
@@ -190,8 +190,8 @@ describe('renderPingText', () => {
     expect(text).toContain('  client cert    the server did not ask for one; configured, not sent: CN=app.partner.example, O=Partner');
   });
 
-  it('colors the verdict only when the style is colored', () => {
-    expect(renderPingText(report([attempt()]), createStyle(1))).toMatch(/^\u001b\[1m\u001b\[32mOK/);
+  it('colors the verdict only when the style is colored', async () => {
+    expect(renderPingText(report([attempt()]), await createStyle(1))).toMatch(/^\u001b\[1m\u001b\[32mOK/);
     expect(renderPingText(report([attempt()]), plain)).not.toMatch(/\u001b\[/);
   });
 });

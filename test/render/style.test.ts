@@ -25,9 +25,12 @@ describe('colorLevelFor', () => {
   });
 });
 
-it('createStyle colors by level only when enabled', () => {
-  expect(createStyle(0).level('expired', 'x')).toBe('x');
-  expect(createStyle(1).level('ok', 'x')).toBe('\u001b[32mx\u001b[39m');
-  expect(createStyle(1).level('expiring', 'x')).toBe('\u001b[33mx\u001b[39m');
-  expect(createStyle(1).enabled).toBe(true);
+it('createStyle colors by level only when enabled', async () => {
+  const plain = await createStyle(0);
+  const colored = await createStyle(1);
+  expect(plain.level('expired', 'x')).toBe('x');
+  expect(plain.enabled).toBe(false);
+  expect(colored.level('ok', 'x')).toBe('\u001b[32mx\u001b[39m');
+  expect(colored.level('expiring', 'x')).toBe('\u001b[33mx\u001b[39m');
+  expect(colored.enabled).toBe(true);
 });

@@ -5,7 +5,7 @@ import { createStyle } from '../../src/render/style.js';
 import { remainingPhrase, renderInspectText, stamp } from '../../src/render/text.js';
 import { certificateFile, loadedKey, PIN } from '../helpers/fixtures.js';
 
-const plain = createStyle(0);
+const plain = await createStyle(0);
 
 describe('renderInspectText', () => {
   it('aligns one block per certificate and ends with a summary', () => {
@@ -24,9 +24,9 @@ describe('renderInspectText', () => {
     expect(summary).toBe('1 certificate: 1 urgent · 1 key without a certificate · as of 2026-12-01 00:00 UTC');
   });
 
-  it('colors the level when enabled, and nothing else changes', () => {
+  it('colors the level when enabled, and nothing else changes', async () => {
     const report = buildReport(pairCertificates([certificateFile('pairs/rsa-pkcs8.crt')], []), PIN);
-    const colored = renderInspectText(report, createStyle(1));
+    const colored = renderInspectText(report, await createStyle(1));
     expect(colored).toContain('\u001b[32mOK\u001b[39m');
     expect(colored.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderInspectText(report, plain));
   });
