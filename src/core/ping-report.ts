@@ -11,12 +11,13 @@ import { named, type CertificateReport, type Problem, type ProblemCode } from '.
 export const PING_SCHEMA_VERSION = 1;
 
 /**
- * The phases of an attempt as durations in milliseconds: `dns`, `connect` (TCP), `proxy`
- * (the CONNECT tunnel), `tls` (the handshake), `wait` (request sent → first response byte);
- * and two points measured from the start of the attempt: `firstByte` (time to first byte)
- * and `total` (until the response ended or the attempt failed).
+ * The phases of an attempt as durations in milliseconds: `setup` (local work before the
+ * clock starts: the client key and the trust store), `dns`, `connect` (TCP), `proxy` (the
+ * CONNECT tunnel), `tls` (the handshake), `wait` (request sent → first response byte);
+ * and two points measured from the start of the attempt (after setup): `firstByte` (time
+ * to first byte) and `total` (until the response ended or the attempt failed).
  */
-export const PHASES = ['dns', 'connect', 'proxy', 'tls', 'wait', 'firstByte', 'total'] as const;
+export const PHASES = ['setup', 'dns', 'connect', 'proxy', 'tls', 'wait', 'firstByte', 'total'] as const;
 export type PhaseName = (typeof PHASES)[number];
 export type PhaseDurations = Partial<Record<PhaseName, number>> & { total: number };
 
@@ -158,6 +159,7 @@ function round(ms: number): number {
 /** The cumulative probe timings as per-phase durations (see PHASES). */
 export function phaseDurations(t: ProbeTimings): PhaseDurations {
   const out: PhaseDurations = { total: round(t.total) };
+  if (t.setup !== undefined) out.setup = round(t.setup);
   if (t.dns !== undefined) out.dns = round(t.dns);
   if (t.connect !== undefined) out.connect = round(t.connect - (t.dns ?? 0));
   if (t.proxy !== undefined && t.connect !== undefined) out.proxy = round(t.proxy - t.connect);

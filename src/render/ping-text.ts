@@ -14,6 +14,7 @@ import type { Style } from './style.js';
 const LABEL_WIDTH = 15;
 
 const PHASE_LABEL: Readonly<Record<PhaseName, string>> = {
+  setup: 'local setup',
   dns: 'dns',
   connect: 'tcp connect',
   proxy: 'proxy tunnel',
@@ -24,6 +25,7 @@ const PHASE_LABEL: Readonly<Record<PhaseName, string>> = {
 };
 
 const PHASE_NOTE: Readonly<Partial<Record<PhaseName, string>>> = {
+  setup: 'key and trust store, before connecting',
   wait: 'request → first byte',
   firstByte: 'from the start',
   total: 'from the start',

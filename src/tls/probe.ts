@@ -214,7 +214,9 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
 async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<ProbeResult> {
   const { url } = options;
   if (url.protocol !== 'https:') throw new TypeError(`probe: expected an https: URL, got ${url.protocol}`);
-  const start = performance.now();
+  // The clock starts once the local work is done (see timings.setup).
+  const begin = performance.now();
+  let start = begin;
   const elapsed = (): number => round(performance.now() - start);
   const host = hostOf(url);
   const port = url.port ? Number(url.port) : 443;
@@ -263,12 +265,14 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
   const disposables: Array<{ destroy(): unknown }> = [];
   const recorder = new HandshakeRecorder();
   let credentials: ClientCredentials | undefined;
+  let secureContext: tls.SecureContext;
   let handshakeDone = false;
   let serverCertificate: DiagnosisContext['serverCertificate'];
 
   try {
     try {
       credentials = loadCredentials(options);
+      secureContext = secureContextFor(credentials, options.ca, defaultRoots);
     } catch (err) {
       // OpenSSL could not read the certificate or key (a user problem); anything else is misuse.
       const code = (err as { code?: unknown }).code;
@@ -288,6 +292,8 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
       };
       return result;
     }
+    start = performance.now();
+    result.timings.setup = round(start - begin);
     const connectHost = proxy ? hostOf(proxy) : host;
     const connectPort = proxy ? (proxy.port ? Number(proxy.port) : 80) : port;
 
@@ -333,7 +339,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
       host,
       port,
       servername: sni,
-      secureContext: secureContextFor(credentials, options.ca, defaultRoots),
+      secureContext,
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
       checkServerIdentity: (_name, cert) => {

@@ -60,6 +60,12 @@ export interface ProbeAddress {
 
 /** Milliseconds since the attempt started, at the end of each phase. */
 export interface ProbeTimings {
+  /**
+   * Milliseconds of local work before the clock starts: reading the client key and
+   * building the trust store (Node 20 parses its ~140 bundled roots there, ~40 ms).
+   * Not part of the phases nor of `total`.
+   */
+  setup?: number;
   dns?: number;
   connect?: number;
   proxy?: number;
