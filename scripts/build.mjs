@@ -130,10 +130,16 @@ await Promise.all([
       writeFileSync(file.path, text);
     }
   }),
-  // The lazy parts, each a bundle required on first use. (cosmiconfig keeps its own
-  // import() of .mjs configuration files.)
+  // The lazy parts, each a bundle required on first use. Their import() of Node
+  // built-ins becomes require() (import() from CommonJS starts the ESM loader, ~10 ms);
+  // cosmiconfig keeps its import() of the user's .mjs configuration files.
   ...Object.values(LAZY_PARTS).map(({ name, entry }) =>
-    build({ ...cjs, entryPoints: { [name]: entry }, outdir: 'dist/chunks' }),
+    build({
+      ...cjs,
+      entryPoints: { [name]: entry },
+      outdir: 'dist/chunks',
+      ...(name === 'cosmiconfig' ? {} : { supported: { 'dynamic-import': false } }),
+    }),
   ),
   // The library, for `import { ... } from 'aitoss'`.
   build({

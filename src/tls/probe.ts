@@ -6,7 +6,6 @@
 // its events and is timed. The deadline is ours (Node has no handshake timeout).
 import { readFileSync } from 'node:fs';
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
-import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -27,8 +26,10 @@ class Interrupt extends Error {
   }
 }
 
+// node:dns loads on first use (~1 ms): an IP address needs no lookup.
 const defaultLookup: LookupFunction = async (hostname) => {
-  const found = await dnsLookup(hostname);
+  const { lookup } = await import('node:dns/promises');
+  const found = await lookup(hostname);
   return { address: found.address, family: found.family };
 };
 
