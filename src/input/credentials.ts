@@ -85,7 +85,7 @@ export async function loadCredentials(request: CredentialRequest, io: Credential
     }
     keys.push(loadPrivateKey(block, passphrase));
   }
-  describeKeyFiles(keys, [...pathSources.flatMap((p) => p.raws), certRaw, keyRaw], io.cwd ?? process.cwd());
+  await describeKeyFiles(keys, [...pathSources.flatMap((p) => p.raws), certRaw, keyRaw], io.cwd ?? process.cwd());
 
   return {
     certificateFiles: sources
@@ -98,11 +98,11 @@ export async function loadCredentials(request: CredentialRequest, io: Credential
 }
 
 /** Record each key file's permission bits and whether git would pick it up. */
-function describeKeyFiles(keys: LoadedKey[], raws: Array<RawSource | undefined>, cwd: string): void {
+async function describeKeyFiles(keys: LoadedKey[], raws: Array<RawSource | undefined>, cwd: string): Promise<void> {
   const modes = new Map(raws.filter((r) => r?.mode !== undefined).map((r) => [r!.name, r!.mode!]));
   const fileKeys = keys.filter((k) => modes.has(k.source));
   if (fileKeys.length === 0) return;
-  const exposed = unignoredInGit([...new Set(fileKeys.map((k) => k.source))], cwd);
+  const exposed = await unignoredInGit([...new Set(fileKeys.map((k) => k.source))], cwd);
   for (const key of fileKeys) key.file = { mode: modes.get(key.source)!, unignoredInGit: exposed.has(key.source) };
 }
 

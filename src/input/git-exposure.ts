@@ -4,13 +4,9 @@
  * when a `.git` is found above a key file; without git, nothing is reported.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
-// Loaded on first use: child_process costs ~8 ms of startup, and most runs find no .git.
-const requireBuiltin = createRequire(import.meta.url);
-
-export function unignoredInGit(paths: readonly string[], cwd: string): Set<string> {
+export async function unignoredInGit(paths: readonly string[], cwd: string): Promise<Set<string>> {
   const exposed = new Set<string>();
   const roots = new Map<string, string[]>();
   const rootOf = new Map<string, string | null>();
@@ -23,7 +19,8 @@ export function unignoredInGit(paths: readonly string[], cwd: string): Set<strin
   }
   for (const [root, files] of roots) {
     const absolute = files.map((f) => resolve(cwd, f));
-    const { spawnSync } = requireBuiltin('node:child_process') as typeof import('node:child_process');
+    // Loaded on first use: child_process costs ~8 ms of startup, and most runs find no .git.
+    const { spawnSync } = await import('node:child_process');
     const result = spawnSync('git', ['-C', root, 'check-ignore', '--stdin', '-z'], {
       input: `${absolute.join('\0')}\0`,
       encoding: 'utf8',
