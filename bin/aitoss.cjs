@@ -66,7 +66,7 @@ function requireWithCodeCache(file, cacheDir) {
   const buildId = BUILD_ID.exec(source)?.[1];
   const cacheFile =
     buildId !== undefined && cacheDir !== undefined && usableCacheDir(cacheDir)
-      ? join(cacheDir, `cli-${buildId}-v8-${process.versions.v8}-${process.arch}.cache`)
+      ? join(cacheDir, `cli-${buildId}-v8-${process.versions.v8}-${process.arch}${flagsKey()}.cache`)
       : undefined;
   let cachedData;
   if (cacheFile !== undefined) {
@@ -99,6 +99,19 @@ function requireWithCodeCache(file, cacheDir) {
     }
   };
   return { exports: loaded.exports, status, cacheFile, save };
+}
+
+/**
+ * V8 refuses a cache made under other flags: runs with other node options (NODE_OPTIONS,
+ * `node --flag bin/aitoss.cjs`) get a cache of their own instead of replacing each
+ * other's on every run. A short FNV-1a hash of the options; empty when there are none.
+ */
+function flagsKey() {
+  const options = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
+  if (options === '\0') return '';
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < options.length; i++) hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193);
+  return `-o${(hash >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /**

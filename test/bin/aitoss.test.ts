@@ -32,10 +32,12 @@ const BUILD_LINE = '/* aitoss-build:0123456789abcdef */';
  * never looks at the cache a second time.
  */
 function loadInFreshProcess(file: string, cacheDir: string, save = false): { status: string; answer: number } {
+  // The same script every time (a node option such as -e is part of the cache's name);
+  // whether to save comes as an argument.
   const script = `const load = require(${JSON.stringify(BIN)}).requireWithCodeCache(${JSON.stringify(file)}, ${JSON.stringify(cacheDir)});
-${save ? 'load.save();' : ''}
+if (process.argv[1] === 'save') load.save();
 process.stdout.write(JSON.stringify({ status: load.status, answer: load.exports.answer() }));`;
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-e', script, save ? 'save' : 'load'], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout) as { status: string; answer: number };
 }
@@ -67,14 +69,17 @@ describe('requireWithCodeCache', () => {
       expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
     }
 
+    // The cache is named after the node options too (this test runner has its own), so
+    // the next loads are fresh processes: the first writes the cache, the second uses it.
+    expect(loadInFreshProcess(file, cacheDir, true)).toEqual({ status: 'missing', answer: 42 });
     expect(loadInFreshProcess(file, cacheDir)).toEqual({ status: 'used', answer: 42 });
   });
 
   it('replaces a cache V8 refuses', () => {
     const { file, cacheDir } = moduleDir();
-    const first = requireWithCodeCache(file, cacheDir);
-    first.save();
-    writeFileSync(first.cacheFile!, Buffer.from('not a V8 code cache'));
+    expect(loadInFreshProcess(file, cacheDir, true)).toEqual({ status: 'missing', answer: 42 });
+    const [cache] = readdirSync(cacheDir);
+    writeFileSync(join(cacheDir, cache!), Buffer.from('not a V8 code cache'));
     expect(loadInFreshProcess(file, cacheDir, true)).toEqual({ status: 'rejected', answer: 42 });
     expect(loadInFreshProcess(file, cacheDir)).toEqual({ status: 'used', answer: 42 });
   });
@@ -190,6 +195,21 @@ describe('the built CLI', () => {
     const second = run();
     expect(second.status).toBe(0);
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('keeps a cache per set of node options: V8 refuses one made under other flags', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'aitoss-cli-cache-'));
+    const run = (nodeOptions?: string) =>
+      spawnSync(process.execPath, [BIN, '--version'], {
+        env: cleanEnv({ TMPDIR: temp, TMP: temp, TEMP: temp, NODE_OPTIONS: nodeOptions }),
+        encoding: 'utf8',
+      });
+    expect(run().status).toBe(0);
+    expect(run('--no-warnings').status).toBe(0);
+    expect(run('--no-deprecation').status).toBe(0);
+    const names = readdirSync(join(temp, `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`));
+    expect(names).toHaveLength(3);
+    expect(names.filter((name) => /-o[0-9a-f]{8}\.cache$/.test(name))).toHaveLength(2);
   });
 
   it('runs without a cache when NODE_DISABLE_COMPILE_CACHE is set', () => {
