@@ -9,7 +9,7 @@
  * The bundle is compiled through `vm.Script` with V8's code cache, kept in a directory
  * of the user's own (`$TMPDIR/aitoss-compile-cache-UID`, or `NODE_COMPILE_CACHE/aitoss`).
  * The cache is written at exit, after the run, so it also holds the functions the run
- * compiled (V8 compiles most functions on first call). Node 22's own
+ * compiled (V8 compiles most functions on first call); each command has its own. Node 22's own
  * `module.enableCompileCache()` keeps less: check one pair measured 84 ms with it and
  * 72 ms with this on Node 22 (`node -e 0`: 46 ms).
  *
@@ -21,18 +21,36 @@
 'use strict';
 
 const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 
 /** The first line of dist/cli.cjs, written by scripts/build.mjs: a hash of the bundle. */
 const BUILD_ID = /^\/\* aitoss-build:([0-9a-f]{16}) \*\//;
 /** Caches of other builds are removed when older than this, by a run that writes one. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
-/** Load dist/cli.cjs with its code cache; returns its exports. */
-function loadCli(cliFile, env) {
-  const load = requireWithCodeCache(cliFile, codeCacheDir(env));
+/** Load dist/cli.cjs with the code cache of the command `argv` names; returns its exports. */
+function loadCli(cliFile, env, argv) {
+  return requireCached(cliFile, codeCacheDir(env), commandOf(argv));
+}
+
+/** requireWithCodeCache, with the cache written at exit when it was missing or refused. */
+function requireCached(file, cacheDir, name) {
+  const load = requireWithCodeCache(file, cacheDir, name);
   if (load.status === 'missing' || load.status === 'rejected') process.once('exit', load.save);
   return load.exports;
+}
+
+/**
+ * The command `argv` names, as src/cli.ts's namedCommand() reads it: each command keeps a
+ * cache of its own, holding the functions its runs compile (a `cert check` run compiles
+ * none of ping's). `other` for help, versions and mistakes.
+ */
+function commandOf(argv) {
+  let i = 0;
+  while (argv[i] === '--color' || argv[i] === '--no-color') i++;
+  const [first, second] = [argv[i], argv[i + 1]];
+  if (first === 'cert') return second === 'inspect' || second === 'check' ? `cert-${second}` : 'other';
+  return first === 'config' || first === 'ping' ? first : 'other';
 }
 
 /** Where the code cache lives; undefined when it is turned off. */
@@ -53,28 +71,34 @@ function osTempDir(env) {
 /**
  * Require a CommonJS file through vm.Script with a V8 code cache in `cacheDir`. The
  * file's first line must carry its build id (BUILD_ID), which names the cache file with
- * the V8 version and the architecture; without one, or without a usable directory, the
- * file is compiled as usual.
+ * its own name, `name` (the command), the V8 version, the architecture and the node
+ * options. A file without a build id, or no usable directory: a plain require().
+ *
+ * What the file requires with a relative path (the CLI's parts in dist/chunks/) is
+ * loaded the same way, each part with a cache of its own; a part without a build id
+ * (cosmiconfig, which loads .mjs configuration files with a native import()) is
+ * required as usual.
  *
  * status: `used` (V8 took the cache), `missing` (none yet), `rejected` (V8 refused it:
  * another V8 or other flags), `off` (no cache). save() writes the cache when it was
  * missing or rejected; a failure to write is ignored (the cache is an optimization).
  */
-function requireWithCodeCache(file, cacheDir) {
+function requireWithCodeCache(file, cacheDir, name = 'other') {
+  const nativeRequire = module.constructor.createRequire(file);
   // 'utf8': Node reads it in one native call (any other encoding costs ~1 ms more).
   const source = readFileSync(file, 'utf8');
   const buildId = BUILD_ID.exec(source)?.[1];
   const cacheFile =
     buildId !== undefined && cacheDir !== undefined && usableCacheDir(cacheDir)
-      ? join(cacheDir, `cli-${buildId}-v8-${process.versions.v8}-${process.arch}${flagsKey()}.cache`)
+      ? join(cacheDir, `${basename(file, '.cjs')}-${buildId}-${name}-v8-${process.versions.v8}-${process.arch}${flagsKey()}.cache`)
       : undefined;
+  if (cacheFile === undefined) return { exports: nativeRequire(file), status: 'off', cacheFile, save() {} };
+
   let cachedData;
-  if (cacheFile !== undefined) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
   }
   const { Script } = require('node:vm');
   // The wrapper Node puts around every CommonJS module.
@@ -82,12 +106,19 @@ function requireWithCodeCache(file, cacheDir) {
     filename: file,
     cachedData,
   });
-  const status = cacheFile === undefined ? 'off' : cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
+  const status = cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
+  const parts = new Map();
+  const requireForFile = (id) => {
+    if (!id.startsWith('./')) return nativeRequire(id);
+    const path = join(dirname(file), id);
+    if (!parts.has(path)) parts.set(path, requireCached(path, cacheDir, name));
+    return parts.get(path);
+  };
   const loaded = { exports: {} };
-  script.runInThisContext()(loaded.exports, module.constructor.createRequire(file), loaded, file, dirname(file));
+  script.runInThisContext()(loaded.exports, requireForFile, loaded, file, dirname(file));
 
   const save = () => {
-    if (cacheFile === undefined || status === 'used') return;
+    if (status === 'used') return;
     try {
       const temporary = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
@@ -138,7 +169,7 @@ function removeStaleCaches(dir, keep) {
   const now = Date.now();
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (path === keep || !/^cli-.*\.cache$/.test(name)) continue;
+    if (path === keep || !/^[a-z]+-[0-9a-f]{16}-.*\.cache$/.test(name)) continue;
     try {
       if (now - statSync(path).mtimeMs > STALE_MS) unlinkSync(path);
     } catch {
@@ -149,7 +180,8 @@ function removeStaleCaches(dir, keep) {
 
 if (require.main === module) {
   // run() sets the exit code; src/cli.ts is the one place that decides it.
-  loadCli(join(__dirname, '..', 'dist', 'cli.cjs'), process.env).run(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  loadCli(join(__dirname, '..', 'dist', 'cli.cjs'), process.env, argv).run(argv);
 } else {
-  module.exports = { loadCli, codeCacheDir, osTempDir, requireWithCodeCache, usableCacheDir };
+  module.exports = { loadCli, codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir };
 }

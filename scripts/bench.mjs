@@ -36,6 +36,16 @@ copyFileSync(`${root}fixtures/pairs/rsa-pkcs8.key`, join(single, 'app.key'));
 chmodSync(join(single, 'app.key'), 0o600);
 const pair = ['--cert', join(single, 'app.crt'), '--key', join(single, 'app.key')];
 
+const BARE_CHECK = `
+const { readFileSync } = require('node:fs');
+const { X509Certificate, createPrivateKey } = require('node:crypto');
+const [certFile, keyFile, at] = process.argv.slice(1);
+const cert = new X509Certificate(readFileSync(certFile));
+const matches = cert.checkPrivateKey(createPrivateKey(readFileSync(keyFile)));
+const days = Math.floor((Date.parse(cert.validTo) - Date.parse(at)) / 864e5);
+process.stdout.write(\`\${matches && days >= 30 ? 'PASS' : 'FAIL'}  \${certFile}: \${days} days left\\n\`);
+`;
+
 /** name → { argv, target: { ratio } | { ms }, note } */
 const cases = [
   { name: 'baseline: node -e 0', group: 'baseline', argv: [process.execPath, '-e', '0'] },
@@ -57,6 +67,13 @@ const cases = [
     group: 'check',
     argv: [process.execPath, BIN, 'cert', 'check', ...pair, '--at', AT],
     target: { ratio: 1.5 },
+  },
+  {
+    // Not a target: the floor under `cert check`, the same pair's node:crypto work and one
+    // line of output in a bare script, with no CLI around it.
+    name: '  reference: the same crypto work, bare script',
+    group: 'check',
+    argv: [process.execPath, '-e', BARE_CHECK, join(single, 'app.crt'), join(single, 'app.key'), AT],
   },
   {
     name: 'cert check, one pair in a git work tree',

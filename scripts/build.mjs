@@ -62,21 +62,26 @@ const builtinsViaRequire = {
   },
 };
 
-/** The CLI's lazily loaded parts: what the source imports with import(), and its bundle. */
+/**
+ * The CLI's parts loaded with import(), each a bundle of its own in dist/chunks/,
+ * required on first use: the TLS probe (`ping`), ora (the spinner, on a terminal) and
+ * cosmiconfig (only when a configuration file exists). `cached`: the bin loads the part
+ * with a code cache (it carries a build id); cosmiconfig is required as usual, as it
+ * loads .mjs configuration files with a native import().
+ */
 const LAZY_PARTS = {
-  '../tls/index.js': { name: 'tls', entry: 'src/tls/index.ts' },
-  ora: { name: 'ora', entry: 'ora' },
-  cosmiconfig: { name: 'cosmiconfig', entry: 'cosmiconfig' },
+  '../tls/index.js': { name: 'tls', entry: 'src/tls/index.ts', cached: true },
+  ora: { name: 'ora', entry: 'ora', cached: true },
+  cosmiconfig: { name: 'cosmiconfig', entry: 'cosmiconfig', cached: false },
 };
 
 /** In the CLI bundle, import() of a lazy part becomes a require() of its own bundle. */
 const lazyParts = {
   name: 'lazy-parts',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(\.\.\/tls\/index\.js|ora|cosmiconfig)$/ }, (args) => {
-      if (args.kind !== 'dynamic-import') return undefined;
-      return { path: `./chunks/${LAZY_PARTS[args.path].name}.cjs`, external: true };
-    });
+    pluginBuild.onResolve({ filter: /^(\.\.\/tls\/index\.js|ora|cosmiconfig)$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: `./chunks/${LAZY_PARTS[args.path].name}.cjs`, external: true } : undefined,
+    );
   },
 };
 
@@ -104,42 +109,40 @@ const cjs = {
   plugins: [dependencyTrims],
 };
 
-/** Stands in the first line of dist/cli.cjs until the build writes the content's hash. */
+/** Stands in the first line of a code-cached bundle until the build writes its hash. */
 const BUILD_ID_PLACEHOLDER = '0'.repeat(16);
 
+/**
+ * Build a bundle for the bin's code cache: its first line names the build (a hash of
+ * the bundle), which keys the cache (a rebuild gets a new one).
+ */
+async function buildCached(options) {
+  const { outputFiles } = await build({ ...options, banner: { js: `/* aitoss-build:${BUILD_ID_PLACEHOLDER} */` }, write: false });
+  for (const file of outputFiles) {
+    let text = file.text;
+    if (file.path.endsWith('.cjs')) {
+      const id = createHash('sha256').update(text).digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
+      text = text.replace(`aitoss-build:${BUILD_ID_PLACEHOLDER}`, `aitoss-build:${id}`);
+    }
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, text);
+  }
+}
+
 await Promise.all([
-  // The CLI. Its first line names the build (a hash of the bundle), which keys the
-  // code cache of bin/aitoss.cjs on Node 20.
-  build({
+  // The CLI. Node built-ins imported with import() become require() (import() from
+  // CommonJS would start the ESM loader, ~10 ms), as do the lazy parts.
+  buildCached({
     ...cjs,
     entryPoints: { cli: 'src/cli.ts' },
     outdir: 'dist',
-    banner: { js: `/* aitoss-build:${BUILD_ID_PLACEHOLDER} */` },
-    // The lazy parts' import() becomes require(): one module system, no ESM loader.
     supported: { 'dynamic-import': false },
     plugins: [dependencyTrims, lazyParts],
-    write: false,
-  }).then(({ outputFiles }) => {
-    for (const file of outputFiles) {
-      let text = file.text;
-      if (file.path.endsWith('.cjs')) {
-        const id = createHash('sha256').update(text).digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
-        text = text.replace(`aitoss-build:${BUILD_ID_PLACEHOLDER}`, `aitoss-build:${id}`);
-      }
-      mkdirSync(dirname(file.path), { recursive: true });
-      writeFileSync(file.path, text);
-    }
   }),
-  // The lazy parts, each a bundle required on first use. Their import() of Node
-  // built-ins becomes require() (import() from CommonJS starts the ESM loader, ~10 ms);
-  // cosmiconfig keeps its import() of the user's .mjs configuration files.
-  ...Object.values(LAZY_PARTS).map(({ name, entry }) =>
-    build({
-      ...cjs,
-      entryPoints: { [name]: entry },
-      outdir: 'dist/chunks',
-      ...(name === 'cosmiconfig' ? {} : { supported: { 'dynamic-import': false } }),
-    }),
+  ...Object.values(LAZY_PARTS).map(({ name, entry, cached }) =>
+    cached
+      ? buildCached({ ...cjs, entryPoints: { [name]: entry }, outdir: 'dist/chunks', supported: { 'dynamic-import': false } })
+      : build({ ...cjs, entryPoints: { [name]: entry }, outdir: 'dist/chunks' }),
   ),
   // The library, for `import { ... } from 'aitoss'`.
   build({

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
+import { namedCommand } from '../../src/cli.js';
 import { BIN, cleanEnv, fixture, PIN, ROOT } from '../e2e/helpers.js';
 
 interface CodeCacheLoad {
@@ -18,10 +19,11 @@ interface CodeCacheLoad {
   save(): void;
 }
 /** The bin required as a module exports its loader. */
-const { codeCacheDir, osTempDir, requireWithCodeCache, usableCacheDir } = createRequire(import.meta.url)(BIN) as {
+const { codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir } = createRequire(import.meta.url)(BIN) as {
   codeCacheDir(env: NodeJS.ProcessEnv, tempDir?: string): string | undefined;
+  commandOf(argv: readonly string[]): string;
   osTempDir(env: NodeJS.ProcessEnv): string;
-  requireWithCodeCache(file: string, cacheDir: string | undefined): CodeCacheLoad;
+  requireWithCodeCache(file: string, cacheDir: string | undefined, name?: string): CodeCacheLoad;
   usableCacheDir(dir: string): boolean;
 };
 
@@ -42,13 +44,20 @@ process.stdout.write(JSON.stringify({ status: load.status, answer: load.exports.
   return JSON.parse(result.stdout) as { status: string; answer: number };
 }
 
-/** A CommonJS module that requires a neighbour, as dist/cli.cjs requires dist/chunks/. */
+/**
+ * A CommonJS module that requires two neighbours, as dist/cli.cjs requires its parts in
+ * dist/chunks/: one with a build id (loaded with a cache of its own), one without
+ * (required as usual, with Node's own require()).
+ */
 function moduleDir(firstLine = BUILD_LINE): { file: string; cacheDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'aitoss-load-cli-'));
-  writeFileSync(join(dir, 'dep.cjs'), 'module.exports = 40;\n');
+  writeFileSync(join(dir, 'dep.cjs'), 'module.exports = { value: 40, native: typeof require.resolve === "function" };\n');
+  writeFileSync(join(dir, 'part.cjs'), `${BUILD_LINE.replace('0123', '4567')}\nexports.native = typeof require.resolve === "function";\n`);
   writeFileSync(
     join(dir, 'main.cjs'),
-    `${firstLine}\n"use strict";\nconst dep = require("./dep.cjs");\nexports.answer = function answer() { return dep + 2; };\nexports.where = () => [__filename, __dirname];\n`,
+    `${firstLine}\n"use strict";\nconst dep = require("./dep.cjs");\nconst part = require("./part.cjs");\n` +
+      'exports.answer = function answer() { return dep.value + 2; };\nexports.where = () => [__filename, __dirname];\n' +
+      'exports.natives = () => [dep.native, part.native];\n',
   );
   return { file: join(dir, 'main.cjs'), cacheDir: join(dir, 'cache') };
 }
@@ -61,7 +70,7 @@ describe('requireWithCodeCache', () => {
     expect(exports.answer()).toBe(42);
     expect(exports.where()).toEqual([file, join(file, '..')]);
     expect(first.status).toBe('missing');
-    expect(first.cacheFile).toMatch(/[\\/]cli-0123456789abcdef-v8-.+\.cache$/);
+    expect(first.cacheFile).toMatch(/[\\/]main-0123456789abcdef-other-v8-.+\.cache$/);
     first.save();
     expect(existsSync(first.cacheFile!)).toBe(true);
     if (process.platform !== 'win32') {
@@ -73,6 +82,18 @@ describe('requireWithCodeCache', () => {
     // the next loads are fresh processes: the first writes the cache, the second uses it.
     expect(loadInFreshProcess(file, cacheDir, true)).toEqual({ status: 'missing', answer: 42 });
     expect(loadInFreshProcess(file, cacheDir)).toEqual({ status: 'used', answer: 42 });
+  });
+
+  it('loads a part with a build id with a cache of its own, and one without as Node does', () => {
+    const { file, cacheDir } = moduleDir();
+    const load = requireWithCodeCache(file, cacheDir, 'ping');
+    expect((load.exports as { natives(): boolean[] }).natives()).toEqual([true, false]);
+    // The part's cache is written at the end of the process that loaded it.
+    loadInFreshProcess(file, cacheDir, true);
+    expect(readdirSync(cacheDir).map((name) => name.replace(/-v8-.*/, '')).sort()).toEqual([
+      'main-0123456789abcdef-other',
+      'part-4567456789abcdef-other',
+    ]);
   });
 
   it('replaces a cache V8 refuses', () => {
@@ -139,6 +160,25 @@ describe.skipIf(process.platform === 'win32')('usableCacheDir', () => {
   });
 });
 
+describe('commandOf', () => {
+  it('names the command as src/cli.ts does, one cache per command', () => {
+    const argvs = [
+      ['cert', 'check', 'certs/'],
+      ['cert', 'inspect'],
+      ['--no-color', 'cert', 'inspect', 'x'],
+      ['--color', 'ping', 'https://example.test/'],
+      ['config', '--json'],
+      ['cert'],
+      ['cert', 'chek'],
+      ['--help'],
+      ['-V'],
+      [],
+      ['../../etc/passwd'],
+    ];
+    for (const argv of argvs) expect(commandOf(argv)).toBe(namedCommand(argv)?.replace(' ', '-') ?? 'other');
+  });
+});
+
 describe('codeCacheDir', () => {
   it("is the user's own directory under the temporary directory", () => {
     expect(codeCacheDir({}, '/tmp')).toBe(join('/tmp', `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`));
@@ -191,7 +231,7 @@ describe('the built CLI', () => {
     const first = run();
     expect(first.status).toBe(0);
     const cacheDir = join(temp, `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`);
-    expect(readdirSync(cacheDir)).toEqual([expect.stringMatching(/^cli-[0-9a-f]{16}-v8-.+\.cache$/)]);
+    expect(readdirSync(cacheDir)).toEqual([expect.stringMatching(/^cli-[0-9a-f]{16}-cert-check-v8-.+\.cache$/)]);
     const second = run();
     expect(second.status).toBe(0);
     expect(second.stdout).toBe(first.stdout);
