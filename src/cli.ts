@@ -35,28 +35,21 @@ const processSignals: SignalSource = {
 };
 
 /**
- * Run as the process (bin/aitoss.cjs): main() decides the exit code. Once the output is
- * written, the process ends at once instead of letting the event loop idle through V8's
- * housekeeping (a ~2 ms garbage collection measured at the end of every run). When a
- * stream still holds output (an asynchronous pipe), the process ends naturally after it.
+ * Run as the process (bin/aitoss.cjs): main() decides the exit code. exitCode, not
+ * exit(): pending output is flushed before the process ends.
  */
 export async function run(argv: readonly string[]): Promise<void> {
-  const io = processIO();
-  const code = await main(argv, io);
-  process.exitCode = code;
-  if (io.outputWritten()) process.exit(code);
+  process.exitCode = await main(argv, processIO());
 }
 
 /**
  * The process as a command sees it. Each stream is built on first use (process.stderr
  * over a pipe loads node:net, ~3 ms, and most runs never write to it, nor read stdin).
  */
-export function processIO(): CliIO & { outputWritten(): boolean } {
+export function processIO(): CliIO {
   let stdout: NodeJS.WriteStream | undefined;
   let stderr: NodeJS.WriteStream | undefined;
   return {
-    /** Whether every byte written to stdout and stderr has left the process. */
-    outputWritten: () => (stdout?.writableLength ?? 0) === 0 && (stderr?.writableLength ?? 0) === 0,
     get stdout() {
       return (stdout ??= closedPipeEndsRun(process.stdout));
     },
