@@ -311,6 +311,8 @@ function decryptRecord(state: { suite: Tls13Suite; key: Buffer; iv: Buffer }, se
   for (let i = 0; i < 8; i++) nonce[4 + i] = (nonce[4 + i] ?? 0) ^ (seq[i] ?? 0);
   const ciphertext = record.payload.subarray(0, record.payload.length - 16);
   const tag = record.payload.subarray(record.payload.length - 16);
+  // The same call in both branches: TypeScript picks createDecipheriv's overload (GCM or
+  // ChaCha20-Poly1305) from the narrowed cipher name.
   const decipher =
     state.suite.cipher === 'chacha20-poly1305'
       ? createDecipheriv(state.suite.cipher, state.key, nonce, { authTagLength: 16 })
