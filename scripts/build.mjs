@@ -71,9 +71,19 @@ const builtinsViaRequire = {
  */
 const LAZY_PARTS = {
   '../tls/index.js': { name: 'tls', entry: 'src/tls/index.ts', cached: true },
-  ora: { name: 'ora', entry: 'ora', cached: true },
+  // import('ora') in the CLI bundle becomes __toESM(require(part), 1): Node's interop, whose
+  // `default` is the part's module.exports. So the part exports ora itself, as Node's
+  // import() of the real package gives it (src/commands/ping.ts reads `default`).
+  ora: { name: 'ora', contents: "module.exports = require('ora').default;", cached: true },
   cosmiconfig: { name: 'cosmiconfig', entry: 'cosmiconfig', cached: false },
 };
+
+/** esbuild options naming a part's entry: a file or package, or a few lines of source. */
+function partEntry({ name, entry, contents }) {
+  return contents === undefined
+    ? { entryPoints: { [name]: entry }, outdir: 'dist/chunks' }
+    : { stdin: { contents, resolveDir: root, sourcefile: `${name}-part.cjs`, loader: 'js' }, outfile: `dist/chunks/${name}.cjs` };
+}
 
 /** In the CLI bundle, import() of a lazy part becomes a require() of its own bundle. */
 const lazyParts = {
@@ -139,10 +149,10 @@ await Promise.all([
     supported: { 'dynamic-import': false },
     plugins: [dependencyTrims, lazyParts],
   }),
-  ...Object.values(LAZY_PARTS).map(({ name, entry, cached }) =>
-    cached
-      ? buildCached({ ...cjs, entryPoints: { [name]: entry }, outdir: 'dist/chunks', supported: { 'dynamic-import': false } })
-      : build({ ...cjs, entryPoints: { [name]: entry }, outdir: 'dist/chunks' }),
+  ...Object.values(LAZY_PARTS).map((part) =>
+    part.cached
+      ? buildCached({ ...cjs, ...partEntry(part), supported: { 'dynamic-import': false } })
+      : build({ ...cjs, ...partEntry(part) }),
   ),
   // The library, for `import { ... } from 'aitoss'`.
   build({

@@ -59,6 +59,7 @@ export function processIO(): CliIO {
     get stdin() {
       return process.stdin;
     },
+    stderrIsTerminal: async () => stderr?.isTTY ?? (await import('node:tty')).isatty(2),
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),

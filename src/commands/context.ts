@@ -21,6 +21,11 @@ export interface CliIO {
   now: () => Date;
   /** Ctrl-C and termination requests, for commands that wait on the network (absent: not trapped). */
   signals?: SignalSource;
+  /**
+   * Whether stderr is a terminal, answered without building the stderr stream (over a
+   * pipe that costs ~1.5 ms). Absent: `stderr.isTTY` is asked.
+   */
+  stderrIsTerminal?: () => Promise<boolean>;
 }
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';

@@ -180,7 +180,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
       stopSignal ??= signal;
       controller.abort();
     });
-    const spinner = spinnerWanted(io.stderr) ? await startSpinner(ctx, url) : undefined;
+    const spinner = (await spinnerWanted(io)) ? await startSpinner(ctx, url) : undefined;
     try {
       for (let i = 1; i <= options.count && !controller.signal.aborted; i++) {
         const prefix = options.count > 1 ? `attempt ${i}/${options.count}: ` : '';
@@ -254,8 +254,9 @@ const PHASE_SPINNER: Readonly<Record<ProbePhase, string>> = {
  * A spinner only on a terminal, and one with a width: ora counts the lines to clear by
  * dividing by `columns`, and a pseudo-terminal left at 0 columns makes that endless.
  */
-function spinnerWanted(stream: CommandContext['io']['stderr']): boolean {
-  return stream.isTTY === true && (stream as { columns?: number }).columns !== 0;
+async function spinnerWanted(io: CommandContext['io']): Promise<boolean> {
+  if (io.stderrIsTerminal && !(await io.stderrIsTerminal())) return false;
+  return io.stderr.isTTY === true && (io.stderr as { columns?: number }).columns !== 0;
 }
 
 /** An ora spinner on stderr naming the phase; loaded only on a terminal. */

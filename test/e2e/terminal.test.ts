@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startSilentServer } from '../helpers/tls-servers.js';
 import { BIN, cleanEnv, PIN, ROOT } from './helpers.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -48,6 +49,53 @@ describe.skipIf(!hasScript)('the passphrase prompt on a terminal', () => {
     expect(code).toBe(2);
     expect(output).toMatch(/aitoss: fixtures\/pairs\/rsa-encrypted-legacy\.key: wrong passphrase for the encrypted private key/);
     expect(output).not.toContain('nope');
+  });
+});
+
+describe.skipIf(!hasScript)('the ping spinner', () => {
+  /** ping on a pseudo-terminal of 80 columns (TERM=xterm: ora stays off on a dumb one). */
+  function pingOnTerminal(args: string[]): { output: string; status: number | null } {
+    const command = [process.execPath, BIN, 'ping', ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const result = spawnSync('script', ['-qefc', `stty cols 80 rows 24; ${command}`, '/dev/null'], {
+      cwd: ROOT,
+      env: cleanEnv({ TERM: 'xterm', NO_COLOR: undefined }),
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    return { output: result.stdout, status: result.status };
+  }
+
+  it('names the phase it waits in on a terminal, and is gone when the verdict prints', async () => {
+    const silent = await startSilentServer();
+    try {
+      const { output, status } = pingOnTerminal([`https://127.0.0.1:${silent.port}/`, '--timeout', '1500', '--no-proxy']);
+      expect(status).toBe(1);
+      expect(output).toContain(`TLS handshake with 127.0.0.1:${silent.port}`);
+      // ora hides the cursor while it spins and shows it again when it stops, before the
+      // verdict (colored: stdout is the terminal too) is printed.
+      expect(output).toContain('\u001b[?25l');
+      expect(output.indexOf('\u001b[?25h')).toBeGreaterThan(output.lastIndexOf('TLS handshake with'));
+      expect(output.indexOf('\u001b[?25h')).toBeLessThan(output.indexOf('FAIL'));
+      expect(output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')).toContain('FAIL  timeout in tls: timed out after 1500 ms');
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('stays off when stderr is not a terminal', async () => {
+    const silent = await startSilentServer();
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'ping', `https://127.0.0.1:${silent.port}/`, '--timeout', '300', '--no-proxy'], {
+        cwd: ROOT,
+        env: cleanEnv({ TERM: 'xterm' }),
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).not.toContain('TLS handshake with');
+    } finally {
+      await silent.close();
+    }
   });
 });
 
