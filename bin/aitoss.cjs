@@ -85,14 +85,13 @@ function osTempDir(env) {
  */
 function requireWithCodeCache(file, cacheDir, name = 'other') {
   const nativeRequire = module.constructor.createRequire(file);
+  const off = () => ({ exports: nativeRequire(file), status: 'off', cacheFile: undefined, save() {} });
+  if (cacheDir === undefined || !usableCacheDir(cacheDir)) return off();
   // 'utf8': Node reads it in one native call (any other encoding costs ~1 ms more).
   const source = readFileSync(file, 'utf8');
   const buildId = BUILD_ID.exec(source)?.[1];
-  const cacheFile =
-    buildId !== undefined && cacheDir !== undefined && usableCacheDir(cacheDir)
-      ? join(cacheDir, `${basename(file, '.cjs')}-${buildId}-${name}-v8-${process.versions.v8}-${process.arch}${flagsKey()}.cache`)
-      : undefined;
-  if (cacheFile === undefined) return { exports: nativeRequire(file), status: 'off', cacheFile, save() {} };
+  if (buildId === undefined) return off();
+  const cacheFile = join(cacheDir, `${basename(file, '.cjs')}-${buildId}-${name}-v8-${process.versions.v8}-${process.arch}${flagsKey()}.cache`);
 
   let cachedData;
   try {
@@ -179,9 +178,18 @@ function removeStaleCaches(dir, keep) {
 }
 
 if (require.main === module) {
+  const cliFile = join(__dirname, '..', 'dist', 'cli.cjs');
+  let cli;
+  try {
+    cli = loadCli(cliFile, process.env, process.argv.slice(2));
+  } catch (error) {
+    // A clone that was never built (npm install builds it): one line, no stack trace.
+    if (require('node:fs').existsSync(cliFile)) throw error;
+    process.stderr.write(`aitoss: ${cliFile} is missing: run npm install (or npm run build) in ${join(__dirname, '..')}\n`);
+    process.exit(70);
+  }
   // run() sets the exit code; src/cli.ts is the one place that decides it.
-  const argv = process.argv.slice(2);
-  loadCli(join(__dirname, '..', 'dist', 'cli.cjs'), process.env, argv).run(argv);
+  cli.run(process.argv.slice(2));
 } else {
   module.exports = { loadCli, codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir };
 }

@@ -89,7 +89,8 @@ function partEntry({ name, entry, contents }) {
 const lazyParts = {
   name: 'lazy-parts',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(\.\.\/tls\/index\.js|ora|cosmiconfig)$/ }, (args) =>
+    const specifiers = Object.keys(LAZY_PARTS).map((key) => key.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    pluginBuild.onResolve({ filter: new RegExp(`^(${specifiers.join('|')})$`) }, (args) =>
       args.kind === 'dynamic-import' ? { path: `./chunks/${LAZY_PARTS[args.path].name}.cjs`, external: true } : undefined,
     );
   },
@@ -114,8 +115,6 @@ const cjs = {
   ...common,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  // src/input/git-exposure.ts: createRequire(import.meta.url) takes a path as well.
-  define: { ...common.define, 'import.meta.url': '__filename' },
   plugins: [dependencyTrims],
 };
 

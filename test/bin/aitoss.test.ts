@@ -252,6 +252,16 @@ describe('the built CLI', () => {
     expect(names.filter((name) => /-o[0-9a-f]{8}\.cache$/.test(name))).toHaveLength(2);
   });
 
+  it('says in one line that the CLI was never built, exit 70', () => {
+    const clone = mkdtempSync(join(tmpdir(), 'aitoss-unbuilt-'));
+    mkdirSync(join(clone, 'bin'));
+    writeFileSync(join(clone, 'bin', 'aitoss.cjs'), readFileSync(BIN));
+    const result = spawnSync(process.execPath, [join(clone, 'bin', 'aitoss.cjs'), '--version'], { env: cleanEnv(), encoding: 'utf8' });
+    expect(result.status).toBe(70);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`aitoss: ${join(clone, 'dist', 'cli.cjs')} is missing: run npm install (or npm run build) in ${clone}\n`);
+  });
+
   it('runs without a cache when NODE_DISABLE_COMPILE_CACHE is set', () => {
     const temp = mkdtempSync(join(tmpdir(), 'aitoss-cli-cache-'));
     const result = spawnSync(process.execPath, [BIN, '--version'], {
