@@ -23,8 +23,14 @@
 const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
 const { basename, dirname, join } = require('node:path');
 
-/** The first line of dist/cli.cjs, written by scripts/build.mjs: a hash of the bundle. */
-const BUILD_ID = /^\/\* aitoss-build:([0-9a-f]{16}) \*\//;
+/**
+ * A code-cached bundle (dist/cli.cjs and its parts, written by scripts/build.mjs) opens
+ * with its build id, a hash of the bundle, and carries the wrapper Node puts around every
+ * CommonJS module itself (closed by its last lines, `})` and the source map comment): V8 then compiles the file's text as it was read, where wrapping
+ * it here would copy 120 KB into a new string on every start.
+ */
+const BUNDLE_HEAD = (buildId) => `/* aitoss-build:${buildId} */(function (exports, require, module, __filename, __dirname) {\n`;
+const BUILD_ID = /^\/\* aitoss-build:([0-9a-f]{16}) \*\/\(function \(exports, require, module, __filename, __dirname\) \{\n/;
 /** Caches of other builds are removed when older than this, by a run that writes one. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
@@ -70,9 +76,10 @@ function osTempDir(env) {
 
 /**
  * Require a CommonJS file through vm.Script with a V8 code cache in `cacheDir`. The
- * file's first line must carry its build id (BUILD_ID), which names the cache file with
- * its own name, `name` (the command), the V8 version, the architecture and the node
- * options. A file without a build id, or no usable directory: a plain require().
+ * file must open with BUNDLE_HEAD, whose build id names the cache file with the file's
+ * own name, `name` (the command), the V8 version, the architecture and the node
+ * options. A file without a build id: a plain require(); no usable directory: compiled
+ * without a cache.
  *
  * What the file requires with a relative path (the CLI's parts in dist/chunks/) is
  * loaded the same way, each part with a cache of its own; a part without a build id
@@ -84,31 +91,28 @@ function osTempDir(env) {
  * missing or rejected; a failure to write is ignored (the cache is an optimization).
  */
 function requireWithCodeCache(file, cacheDir, name = 'other') {
-  const nativeRequire = module.constructor.createRequire(file);
-  const off = () => ({ exports: nativeRequire(file), status: 'off', cacheFile: undefined, save() {} });
-  if (cacheDir === undefined || !usableCacheDir(cacheDir)) return off();
   // 'utf8': Node reads it in one native call (any other encoding costs ~1 ms more).
   const source = readFileSync(file, 'utf8');
   const buildId = BUILD_ID.exec(source)?.[1];
-  if (buildId === undefined) return off();
-  const cacheFile = join(cacheDir, `${basename(file, '.cjs')}-${buildId}-${name}-v8-${process.versions.v8}-${process.arch}${flagsKey()}.cache`);
+  if (buildId === undefined) return { exports: require(file), status: 'off', cacheFile: undefined, save() {} };
+  const cacheFile =
+    cacheDir !== undefined && usableCacheDir(cacheDir)
+      ? join(cacheDir, `${basename(file, '.cjs')}-${buildId}-${name}-v8-${process.versions.v8}-${process.arch}${flagsKey()}.cache`)
+      : undefined;
 
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
   const { Script } = require('node:vm');
-  // The wrapper Node puts around every CommonJS module.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: file,
-    cachedData,
-  });
-  const status = cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
+  const script = new Script(source, { filename: file, cachedData });
+  const status = cacheFile === undefined ? 'off' : cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   const parts = new Map();
+  // What the bundle requires by name is a Node built-in (everything else is bundled).
   const requireForFile = (id) => {
-    if (!id.startsWith('./')) return nativeRequire(id);
+    if (!id.startsWith('./')) return require(id);
     const path = join(dirname(file), id);
     if (!parts.has(path)) parts.set(path, requireCached(path, cacheDir, name));
     return parts.get(path);
@@ -117,7 +121,7 @@ function requireWithCodeCache(file, cacheDir, name = 'other') {
   script.runInThisContext()(loaded.exports, requireForFile, loaded, file, dirname(file));
 
   const save = () => {
-    if (status === 'used') return;
+    if (status === 'used' || status === 'off') return;
     try {
       const temporary = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
@@ -191,5 +195,5 @@ if (require.main === module) {
   // run() sets the exit code; src/cli.ts is the one place that decides it.
   cli.run(process.argv.slice(2));
 } else {
-  module.exports = { loadCli, codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir };
+  module.exports = { BUNDLE_HEAD, loadCli, codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir };
 }

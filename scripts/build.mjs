@@ -8,6 +8,7 @@
 // (only when a configuration file exists).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -120,18 +121,28 @@ const cjs = {
 
 /** Stands in the first line of a code-cached bundle until the build writes its hash. */
 const BUILD_ID_PLACEHOLDER = '0'.repeat(16);
+/** The bin's loader reads the bundles; the format of their first and last lines is its own. */
+const { BUNDLE_HEAD } = createRequire(import.meta.url)('../bin/aitoss.cjs');
+/** What closes the wrapper BUNDLE_HEAD opens: esbuild writes the footer before the source map comment. */
+const BUNDLE_END = /\n\}\)\n(\/\/# sourceMappingURL=\S+\n)?$/;
 
 /**
- * Build a bundle for the bin's code cache: its first line names the build (a hash of
- * the bundle), which keys the cache (a rebuild gets a new one).
+ * Build a bundle for the bin's code cache: it opens with the build id (a hash of the
+ * bundle), which keys the cache (a rebuild gets a new one), and carries its own
+ * CommonJS wrapper (bin/aitoss.cjs, BUNDLE_HEAD). The head stays on the first line, so
+ * the source map's lines are unchanged.
  */
 async function buildCached(options) {
-  const { outputFiles } = await build({ ...options, banner: { js: `/* aitoss-build:${BUILD_ID_PLACEHOLDER} */` }, write: false });
+  const banner = BUNDLE_HEAD(BUILD_ID_PLACEHOLDER).replace(/\n$/, '');
+  const { outputFiles } = await build({ ...options, banner: { js: banner }, footer: { js: '})' }, write: false });
   for (const file of outputFiles) {
     let text = file.text;
     if (file.path.endsWith('.cjs')) {
       const id = createHash('sha256').update(text).digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
-      text = text.replace(`aitoss-build:${BUILD_ID_PLACEHOLDER}`, `aitoss-build:${id}`);
+      text = text.replace(banner, BUNDLE_HEAD(id).replace(/\n$/, ''));
+      if (!text.startsWith(BUNDLE_HEAD(id)) || !BUNDLE_END.test(text)) {
+        throw new Error(`build: ${file.path} does not have the head and tail bin/aitoss.cjs expects`);
+      }
     }
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, text);

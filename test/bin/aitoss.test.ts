@@ -19,7 +19,8 @@ interface CodeCacheLoad {
   save(): void;
 }
 /** The bin required as a module exports its loader. */
-const { codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir } = createRequire(import.meta.url)(BIN) as {
+const { BUNDLE_HEAD, codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir } = createRequire(import.meta.url)(BIN) as {
+  BUNDLE_HEAD(buildId: string): string;
   codeCacheDir(env: NodeJS.ProcessEnv, tempDir?: string): string | undefined;
   commandOf(argv: readonly string[]): string;
   osTempDir(env: NodeJS.ProcessEnv): string;
@@ -27,7 +28,8 @@ const { codeCacheDir, commandOf, osTempDir, requireWithCodeCache, usableCacheDir
   usableCacheDir(dir: string): boolean;
 };
 
-const BUILD_LINE = '/* aitoss-build:0123456789abcdef */';
+/** A bundle as scripts/build.mjs writes it: the head with its build id, the body, and the wrapper closed. */
+const bundle = (buildId: string, body: string): string => `${BUNDLE_HEAD(buildId)}${body}\n})\n//# sourceMappingURL=x.cjs.map\n`;
 
 /**
  * A load in a new process: within one process V8 keeps compiled scripts in memory and
@@ -49,16 +51,15 @@ process.stdout.write(JSON.stringify({ status: load.status, answer: load.exports.
  * dist/chunks/: one with a build id (loaded with a cache of its own), one without
  * (required as usual, with Node's own require()).
  */
-function moduleDir(firstLine = BUILD_LINE): { file: string; cacheDir: string } {
+function moduleDir(built = true): { file: string; cacheDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'aitoss-load-cli-'));
   writeFileSync(join(dir, 'dep.cjs'), 'module.exports = { value: 40, native: typeof require.resolve === "function" };\n');
-  writeFileSync(join(dir, 'part.cjs'), `${BUILD_LINE.replace('0123', '4567')}\nexports.native = typeof require.resolve === "function";\n`);
-  writeFileSync(
-    join(dir, 'main.cjs'),
-    `${firstLine}\n"use strict";\nconst dep = require("./dep.cjs");\nconst part = require("./part.cjs");\n` +
-      'exports.answer = function answer() { return dep.value + 2; };\nexports.where = () => [__filename, __dirname];\n' +
-      'exports.natives = () => [dep.native, part.native];\n',
-  );
+  writeFileSync(join(dir, 'part.cjs'), bundle('4567456789abcdef', 'exports.native = typeof require.resolve === "function";'));
+  const body =
+    '"use strict";\nconst dep = require("./dep.cjs");\nconst part = require("./part.cjs");\n' +
+    'exports.answer = function answer() { return dep.value + 2; };\nexports.where = () => [__filename, __dirname];\n' +
+    'exports.natives = () => [dep.native, part.native];';
+  writeFileSync(join(dir, 'main.cjs'), built ? bundle('0123456789abcdef', body) : `// no build id here\n${body}\n`);
   return { file: join(dir, 'main.cjs'), cacheDir: join(dir, 'cache') };
 }
 
@@ -106,15 +107,19 @@ describe('requireWithCodeCache', () => {
   });
 
   it('keeps no cache for a file without a build id, or without a directory', () => {
-    const plain = moduleDir('// no build id here');
+    const plain = moduleDir(false);
     const load = requireWithCodeCache(plain.file, plain.cacheDir);
     expect(load.status).toBe('off');
     expect(load.cacheFile).toBeUndefined();
+    expect((load.exports as { answer(): number }).answer()).toBe(42);
     load.save();
     expect(existsSync(plain.cacheDir) ? readdirSync(plain.cacheDir) : []).toEqual([]);
 
+    // A built file runs the same without a cache directory.
     const { file } = moduleDir();
-    expect(requireWithCodeCache(file, undefined).status).toBe('off');
+    const uncached = requireWithCodeCache(file, undefined);
+    expect(uncached.status).toBe('off');
+    expect((uncached.exports as { answer(): number }).answer()).toBe(42);
   });
 
   it("removes other builds' caches older than a week when it writes", () => {
@@ -215,10 +220,15 @@ describe('codeCacheDir', () => {
 });
 
 describe('the built CLI', () => {
-  it('names its build in the first line of dist/cli.cjs', () => {
-    const firstLine = readFileSync(`${ROOT}dist/cli.cjs`, 'utf8').split('\n')[0];
-    expect(firstLine).toMatch(/^\/\* aitoss-build:[0-9a-f]{16} \*\/$/);
-    expect(firstLine).not.toContain('0000000000000000');
+  it('names its build in the first line of each code-cached bundle, and closes the wrapper it opens', () => {
+    for (const file of ['dist/cli.cjs', 'dist/chunks/tls.cjs', 'dist/chunks/ora.cjs']) {
+      const text = readFileSync(`${ROOT}${file}`, 'utf8');
+      const buildId = /^\/\* aitoss-build:([0-9a-f]{16}) \*\//.exec(text)?.[1];
+      expect(buildId, file).toBeDefined();
+      expect(buildId).not.toBe('0000000000000000');
+      expect(text.startsWith(BUNDLE_HEAD(buildId!))).toBe(true);
+      expect(text).toMatch(/\n\}\)\n\/\/# sourceMappingURL=\S+\.cjs\.map\n$/);
+    }
   });
 
   it('keeps its compiled code in the temporary directory, and the next run gives the same result', () => {

@@ -172,6 +172,18 @@ describe('sources', () => {
     expect(json.certificates[0].keyMatch).toBe(true);
   });
 
+  it('writes a report larger than a pipe holds whole, exit code included', async () => {
+    // The process ends as soon as its output has reached the OS (src/cli.ts, run()): none is lost.
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    for (let i = 0; i < 200; i++) writeFileSync(join(dir, `app-${String(i).padStart(3, '0')}.crt`), certPem);
+    const json = await inspectJson([dir]);
+    expect(json.certificates).toHaveLength(200);
+    const text = await inspect([dir, '--at', PIN]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.length).toBeGreaterThan(128 * 1024);
+    expect(text.stdout).toMatch(/\n200 certificates: 200 ok · as of 2026-12-01 00:00 UTC\n$/);
+  });
+
   it('skips files in a folder that hold no certificate or key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
     writeFileSync(join(dir, 'README.txt'), 'downloaded from the console\n');
