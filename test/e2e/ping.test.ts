@@ -299,6 +299,26 @@ describe('the server side: identity and trust', () => {
     expect(without.report.failure).toMatchObject({ phase: 'client-certificate', hint: NO_CLIENT_CERT_HINT });
   });
 
+  it('stdout and stderr on one slow pipe (2>&1 | reader): the whole report arrives after the warning', async () => {
+    // process.stderr over a pipe makes it non-blocking, for stdout too when they share it: the
+    // report (more than the pipe holds) then meets EAGAIN and goes on through process.stdout.
+    const url = `https://127.0.0.1:${server.port}/`;
+    const command = `"${process.execPath}" "${BIN}" ping ${url} ${creds('client').join(' ')} --insecure --count 80 --json 2>&1 | (sleep 1; cat)`;
+    // Not spawnSync: the server answers from this process.
+    const child = spawn('bash', ['-c', command], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(0);
+    const [warning, ...rest] = stdout.split('\n');
+    expect(warning).toMatch(/^aitoss: warning: --insecure/);
+    const json = rest.join('\n');
+    expect(json.length).toBeGreaterThan(64 * 1024);
+    const report = JSON.parse(json) as PingReport;
+    expect(report.attempts).toHaveLength(80);
+    expect(report.ok).toBe(true);
+  });
+
   it('--count N: N attempts, min/median/max per phase (JSON and text)', async () => {
     const url = `https://127.0.0.1:${server.port}/`;
     const { code, report } = await pingJson([url, ...creds('client'), ...ca(), '--count', '4']);
