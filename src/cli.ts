@@ -67,7 +67,8 @@ export function processIO(): CliIO & { outputFlushed(): boolean } {
     get stdin() {
       return process.stdin;
     },
-    stderrIsTerminal: async () => stderr?.isTTY ?? (await import('node:tty')).isatty(2),
+    // A pipe or a file is no terminal: one fstat answers without loading node:tty.
+    stderrIsTerminal: async () => stderr?.isTTY ?? (isCharacterDevice(2) && (await import('node:tty')).isatty(2)),
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),

@@ -12,7 +12,6 @@
  * Exit codes: 0 success; 1 the pre-check or an attempt failed; 2 usage or input error;
  * 130/143 interrupted by SIGINT/SIGTERM (one line on stderr, no report).
  */
-import type { KeyObject } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { credentialRequest, resolveSettings } from '../config/settings.js';
 import { readSourceContents } from '../core/credentials.js';
@@ -136,7 +135,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
 
   // Credentials and the local pre-check.
   const request = credentialRequest([], settings, io.env);
-  let client: { cert: string; key: KeyObject } | undefined;
+  let client: { cert: string; key: string } | undefined;
   let clientInfo: ClientCertificateInfo | null = null;
   let check: Precheck | null = null;
   let refused: PingFailure | undefined;
@@ -156,7 +155,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
     check = precheck(certReport, options.force === true);
     refused = check.ok ? undefined : precheckFailure(certReport);
     if (!refused || options.force) {
-      client = { cert: [toPem('CERTIFICATE', pair.leaf.der), ...intermediates].join(''), key: pair.key.keyObject() };
+      client = { cert: [toPem('CERTIFICATE', pair.leaf.der), ...intermediates].join(''), key: pair.key.pemForTls() };
       refused = undefined;
     }
   }

@@ -8,7 +8,7 @@ import { createHash, createPrivateKey, createPublicKey, hash, type KeyObject } f
 import { describePublicKey, type PublicKeyInfo } from './certificate.js';
 import { publicKeyOfPrivateKey } from './der.js';
 import { inputError } from './errors.js';
-import type { PemBlock } from './pem.js';
+import { toPem, type PemBlock } from './pem.js';
 
 export type KeyFormat = 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encrypted' | 'pkcs1-encrypted' | 'pkcs8-der' | 'pkcs1-der' | 'sec1-der';
 
@@ -32,8 +32,13 @@ export interface LoadedKey {
   spki: Buffer;
   /** SHA-256 of the public key (SPKI): safe to show, identifies the key. */
   publicKeyFingerprintSha256: string;
-  /** The key as a node KeyObject, for TLS (made on first use: loading costs ~1 ms). */
+  /** The key as a node KeyObject (made on first use: loading costs ~1 ms). */
   keyObject(): KeyObject;
+  /**
+   * The key as PEM text TLS loads without a passphrase: an unencrypted key as it was
+   * read, an encrypted one decrypted (PKCS#8). Secret: for TLS only, never for output.
+   */
+  pemForTls(): string;
   /** How the key's file is exposed, when it came from a file (set by the input layer). */
   file?: KeyFileFacts;
 }
@@ -99,7 +104,7 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
     if (derived) {
       let made: KeyObject | undefined;
       const keyObject = () => (made ??= createPrivateKey({ key: block.der, format: 'der', type: derType(block.format) }));
-      return describeLoaded(block, derived.spki, derived.info, keyObject);
+      return describeLoaded(block, derived.spki, derived.info, keyObject, () => toPem(PEM_LABELS[derType(block.format)], block.der));
     }
   }
   let keyObject: KeyObject;
@@ -117,10 +122,14 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
   }
   const publicKeyObject = createPublicKey(keyObject);
   const spki = publicKeyObject.export({ type: 'spki', format: 'der' });
-  return describeLoaded(block, spki, describePublicKey(publicKeyObject), () => keyObject);
+  const pem = () => (block.encrypted ? keyObject.export({ format: 'pem', type: 'pkcs8' }).toString() : toPem(PEM_LABELS[derType(block.format)], block.der));
+  return describeLoaded(block, spki, describePublicKey(publicKeyObject), () => keyObject, pem);
 }
 
-function describeLoaded(block: KeyBlock, spki: Buffer, publicKey: PublicKeyInfo, keyObject: () => KeyObject): LoadedKey {
+/** The PEM label of each unencrypted key structure. */
+const PEM_LABELS = { pkcs8: 'PRIVATE KEY', pkcs1: 'RSA PRIVATE KEY', sec1: 'EC PRIVATE KEY' } as const;
+
+function describeLoaded(block: KeyBlock, spki: Buffer, publicKey: PublicKeyInfo, keyObject: () => KeyObject, pemForTls: () => string): LoadedKey {
   return {
     source: block.source,
     format: block.format,
@@ -129,6 +138,7 @@ function describeLoaded(block: KeyBlock, spki: Buffer, publicKey: PublicKeyInfo,
     spki,
     publicKeyFingerprintSha256: fingerprint(spki),
     keyObject,
+    pemForTls,
   };
 }
 

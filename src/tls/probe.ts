@@ -103,8 +103,11 @@ function loadCredentials(options: ProbeOptions): ClientCredentials | undefined {
   }
   return {
     cert: options.cert,
-    // tls.connect takes no KeyObject in Node 20: hand it an unencrypted PKCS#8 PEM.
-    key: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    // tls.connect takes no KeyObject in Node 20: PEM text, as given when it needs no passphrase.
+    key:
+      typeof options.key === 'string' && options.passphrase === undefined
+        ? options.key
+        : privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     chainLength: (options.cert.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length,
     leafSelfIssued: leaf.subject === leaf.issuer,
   };
@@ -240,17 +243,17 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     options.onPhase?.(next);
   };
 
-  // Deadline and cancellation: both abort `controller`; every step races against it.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Interrupt('timeout')), options.timeoutMs);
-  const onCallerAbort = (): void => controller.abort(new Interrupt('aborted'));
-  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-  if (options.signal?.aborted) onCallerAbort();
+  // Deadline and cancellation: the first of them rejects `interrupted`; every step races
+  // against it.
+  let interrupt: (reason: Interrupt) => void = () => undefined;
   const interrupted = new Promise<never>((_, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    interrupt = reject;
   });
   interrupted.catch(() => undefined);
+  const timer = setTimeout(() => interrupt(new Interrupt('timeout')), options.timeoutMs);
+  const onCallerAbort = (): void => interrupt(new Interrupt('aborted'));
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  if (options.signal?.aborted) onCallerAbort();
 
   // The first error (or unexpected close) from any layer of the connection.
   let settled = false;

@@ -1,4 +1,4 @@
-import { createPublicKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePem } from '../../src/core/pem.js';
@@ -30,6 +30,11 @@ describe('loadPrivateKey reads every format and its public half is the certifica
     const cert = new X509Certificate(bytes(`${name}.crt`));
     expect(key.spki.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
     expect(cert.checkPrivateKey(key.keyObject())).toBe(true);
+    // What TLS gets: PEM that loads without a passphrase, and is this key.
+    const pem = key.pemForTls();
+    expect(pem).not.toMatch(/ENCRYPTED/);
+    expect(cert.checkPrivateKey(createPrivateKey(pem))).toBe(true);
+    if (!block.encrypted) expect(pem).toBe(bytes(`${name}.key`).toString('utf8').replace(/\r\n/g, '\n'));
   });
 
   it('reads a PKCS#8 DER key', () => {
