@@ -25,12 +25,13 @@ const { basename, dirname, join } = require('node:path');
 
 /**
  * A code-cached bundle (dist/cli.cjs and its parts, written by scripts/build.mjs) opens
- * with its build id, a hash of the bundle, and carries the wrapper Node puts around every
- * CommonJS module itself (closed by its last lines, `})` and the source map comment): V8 then compiles the file's text as it was read, where wrapping
- * it here would copy 120 KB into a new string on every start.
+ * with its build id, a hash of the bundle, and carries the wrapper Node puts around
+ * every CommonJS module itself (closed by its last lines: `})`, then the source map
+ * comment). V8 then compiles the file's text as it was read; wrapping it here would
+ * copy 120 KB into a new string on every start.
  */
 const BUNDLE_HEAD = (buildId) => `/* aitoss-build:${buildId} */(function (exports, require, module, __filename, __dirname) {\n`;
-const BUILD_ID = /^\/\* aitoss-build:([0-9a-f]{16}) \*\/\(function \(exports, require, module, __filename, __dirname\) \{\n/;
+const BUILD_ID = /^\/\* aitoss-build:([0-9a-f]{16}) \*\//;
 /** Caches of other builds are removed when older than this, by a run that writes one. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
@@ -93,7 +94,8 @@ function osTempDir(env) {
 function requireWithCodeCache(file, cacheDir, name = 'other') {
   // 'utf8': Node reads it in one native call (any other encoding costs ~1 ms more).
   const source = readFileSync(file, 'utf8');
-  const buildId = BUILD_ID.exec(source)?.[1];
+  const id = BUILD_ID.exec(source)?.[1];
+  const buildId = id !== undefined && source.startsWith(BUNDLE_HEAD(id)) ? id : undefined;
   if (buildId === undefined) return { exports: require(file), status: 'off', cacheFile: undefined, save() {} };
   const cacheFile =
     cacheDir !== undefined && usableCacheDir(cacheDir)
