@@ -182,6 +182,12 @@ describe('commandOf', () => {
     ];
     for (const argv of argvs) expect(commandOf(argv)).toBe(namedCommand(argv)?.replace(' ', '-') ?? 'other');
   });
+
+  it("files a command's --help under other: its cache would lack the command's own work", () => {
+    expect(namedCommand(['cert', 'check', '--help'])).toBe('cert check');
+    expect(commandOf(['cert', 'check', '--help'])).toBe('other');
+    expect(commandOf(['ping', 'https://example.test/', '-h'])).toBe('other');
+  });
 });
 
 describe('codeCacheDir', () => {
@@ -245,6 +251,18 @@ describe('the built CLI', () => {
     const second = run();
     expect(second.status).toBe(0);
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('writes no cache from a run that ends in a usage or input error (exit 2), and the next good run writes it', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'aitoss-cli-cache-'));
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'cert', 'check', ...args, '--at', PIN], { env: cleanEnv({ TMPDIR: temp, TMP: temp, TEMP: temp }), encoding: 'utf8' });
+    const cacheDir = join(temp, `aitoss-compile-cache-${process.getuid?.() ?? 'user'}`);
+    expect(run('--bogus').status).toBe(2);
+    expect(run('--cert', fixture('nope.crt')).status).toBe(2);
+    expect(readdirSync(cacheDir)).toEqual([]);
+    expect(run('--cert', fixture('pairs/rsa-pkcs8.crt'), '--key', fixture('pairs/rsa-pkcs8.key')).status).toBe(0);
+    expect(readdirSync(cacheDir)).toEqual([expect.stringMatching(/^cli-[0-9a-f]{16}-cert-check-v8-.+\.cache$/)]);
   });
 
   it('keeps a cache per set of node options: V8 refuses one made under other flags', () => {
