@@ -114,15 +114,20 @@ function directStdout(): OutputStream & { readonly writableLength: number } {
       const bytes = Buffer.from(chunk, 'utf8');
       let written = 0;
       try {
-        while (written < bytes.length) written += writeSync(1, bytes, written);
-        return true;
+        while (written < bytes.length) {
+          const n = writeSync(1, bytes, written);
+          // No progress: let the stream wait for the descriptor, as for EAGAIN.
+          if (n <= 0) break;
+          written += n;
+        }
+        if (written === bytes.length) return true;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EPIPE') endOnClosedPipe();
         if (code !== 'EAGAIN') throw error;
-        stream = closedPipeEndsRun(process.stdout);
-        return stream.write(bytes.subarray(written));
       }
+      stream = closedPipeEndsRun(process.stdout);
+      return stream.write(bytes.subarray(written));
     },
   };
 }
