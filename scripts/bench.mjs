@@ -35,6 +35,8 @@ copyFileSync(`${root}fixtures/pairs/rsa-pkcs8.crt`, join(single, 'app.crt'));
 copyFileSync(`${root}fixtures/pairs/rsa-pkcs8.key`, join(single, 'app.key'));
 chmodSync(join(single, 'app.key'), 0o600);
 const pair = ['--cert', join(single, 'app.crt'), '--key', join(single, 'app.key')];
+// The same pair named by a configuration file, as the README shows one, for a run in that folder.
+writeFileSync(join(single, '.aitossrc.yaml'), 'cert: app.crt\nkey: app.key\nfailUnder: 30\n');
 
 const BARE_CHECK = `
 const { readFileSync } = require('node:fs');
@@ -46,7 +48,7 @@ const days = Math.floor((Date.parse(cert.validTo) - Date.parse(at)) / 864e5);
 process.stdout.write(\`\${matches && days >= 30 ? 'PASS' : 'FAIL'}  \${certFile}: \${days} days left\\n\`);
 `;
 
-/** name → { argv, target: { ratio } | { ms }, note } */
+/** name → { argv, cwd (default: the repository), target: { ratio } | { ms } } */
 const cases = [
   { name: 'baseline: node -e 0', group: 'baseline', argv: [process.execPath, '-e', '0'] },
   {
@@ -76,6 +78,12 @@ const cases = [
     argv: [process.execPath, '-e', BARE_CHECK, join(single, 'app.crt'), join(single, 'app.key'), AT],
   },
   {
+    name: 'cert check, one pair named in .aitossrc.yaml',
+    group: 'check',
+    argv: [process.execPath, BIN, 'cert', 'check', '--at', AT],
+    cwd: single,
+  },
+  {
     name: 'cert check, one pair in a git work tree',
     group: 'check',
     argv: [process.execPath, BIN, 'cert', 'check', '--cert', 'fixtures/pairs/rsa-pkcs8.crt', '--key', 'fixtures/pairs/rsa-pkcs8.key', '--at', AT],
@@ -103,13 +111,13 @@ process.on('exit', () => {
 const usable = cases;
 
 // Warm the file cache, then interleave: run i of every case before run i+1 of any.
-for (const c of usable) spawnSync(c.argv[0], c.argv.slice(1), { cwd: root, env });
+for (const c of usable) spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd ?? root, env });
 const samples = new Map(usable.map((c) => [c, []]));
 for (let i = 0; i < RUNS; i++) {
   for (const c of usable) {
     if (i >= (c.runs ?? RUNS)) continue;
     const start = process.hrtime.bigint();
-    const result = spawnSync(c.argv[0], c.argv.slice(1), { cwd: root, env, stdio: 'ignore' });
+    const result = spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd ?? root, env, stdio: 'ignore' });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (result.status !== 0 && result.status !== 1) throw new Error(`${c.name} exited ${result.status}`);
     samples.get(c).push(ms);

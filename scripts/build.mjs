@@ -65,8 +65,8 @@ const builtinsViaRequire = {
 
 /**
  * The CLI's parts loaded with import(), each a bundle of its own in dist/chunks/,
- * required on first use: the TLS probe (`ping`), ora (the spinner, on a terminal) and
- * cosmiconfig (only when a configuration file exists). `cached`: the bin loads the part
+ * required on first use: the TLS probe (`ping`), ora (the spinner, on a terminal),
+ * js-yaml (a YAML configuration file) and cosmiconfig (a JavaScript or TypeScript one). `cached`: the bin loads the part
  * with a code cache (it carries a build id); cosmiconfig is required as usual, as it
  * loads .mjs configuration files with a native import().
  */
@@ -76,6 +76,8 @@ const LAZY_PARTS = {
   // `default` is the part's module.exports. So the part exports ora itself, as Node's
   // import() of the real package gives it (src/commands/ping.ts reads `default`).
   ora: { name: 'ora', contents: "module.exports = require('ora').default;", cached: true },
+  // YAML configuration files (.aitossrc.yaml, .yml, .aitossrc): js-yaml alone, not cosmiconfig.
+  'js-yaml': { name: 'yaml', entry: 'js-yaml', cached: true },
   cosmiconfig: { name: 'cosmiconfig', entry: 'cosmiconfig', cached: false },
 };
 

@@ -120,12 +120,32 @@ describe('loadConfig', () => {
     const file = write('.aitossrc.json', '{ "failUnder": 11, }');
     const error = await loadError({ cwd: root });
     expect(error.source).toBe(file);
-    expect(error.message).toMatch(/^the configuration file could not be loaded \(JSON\): \S/);
+    expect(error.message).toMatch(/^the configuration file could not be loaded \(JSON\): \w.* \(line 1, column 20\)$/);
+    expect(error.message).not.toMatch(/JSON Error in|position/);
     expect(error.toLine()).not.toContain('\n');
+    write('.aitossrc.json', '{\n  "failUnder": 11,\n}\n');
+    expect((await loadError({ cwd: root })).message).toMatch(/ \(line 3, column 1\)$/);
+    write('.aitossrc.json', '{ "failUnder": 11');
+    expect((await loadError({ cwd: root })).message).toMatch(/^the configuration file could not be loaded \(JSON\): \w/);
+    rmSync(file);
     const yaml = write('.aitossrc.json', '');
     rmSync(yaml);
     write('.aitossrc.yaml', 'failUnder: [1, 2\n');
     expect((await loadError({ cwd: root })).message).toMatch(/^the configuration file could not be loaded \(YAML\): /);
+  });
+
+  it('reads JSON and YAML as cosmiconfig does, after a byte order mark too: an empty file is an empty configuration', async () => {
+    const file = write('.aitossrc.json', '\ufeff{ "failUnder": 4 }\n');
+    await expect(loadConfig({ cwd: root })).resolves.toEqual({ file, config: { failUnder: 4 } });
+    write('.aitossrc.json', ' \n');
+    await expect(loadConfig({ cwd: root })).resolves.toEqual({ file, config: {} });
+    rmSync(file);
+    const yaml = write('.aitossrc.yml', '\ufeff# from a Windows editor\r\nfailUnder: 5\r\n');
+    await expect(loadConfig({ cwd: root })).resolves.toEqual({ file: yaml, config: { failUnder: 5 } });
+    write('.aitossrc.yml', '# nothing yet\n');
+    await expect(loadConfig({ cwd: root })).resolves.toEqual({ file: yaml, config: {} });
+    const pkg = write('sub/package.json', JSON.stringify({ name: 'x', aitoss: { failUnder: 6 } }));
+    await expect(loadConfig({ cwd: root, configPath: 'sub/package.json' })).resolves.toEqual({ file: pkg, config: { failUnder: 6 } });
   });
 
   it('reports an error thrown by a JavaScript configuration', async () => {
