@@ -6,9 +6,18 @@
 // its events and is timed. The deadline is ours (Node has no handshake timeout).
 import { readFileSync } from 'node:fs';
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
-import http from 'node:http';
-import net from 'node:net';
-import tls from 'node:tls';
+// Named imports: a default import of a built-in is bundled as __toESM(require()), which copies every export.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect as netConnect, isIP } from 'node:net';
+import {
+  checkServerIdentity,
+  connect as tlsConnect,
+  createSecureContext,
+  rootCertificates,
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+  type SecureContext,
+} from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { abortedFailure, classifyError, classifyHttpResponse, timeoutFailure, type DiagnosisContext } from './diagnose.js';
 import { HandshakeRecorder, type HandshakeObservation } from './handshake.js';
@@ -47,10 +56,10 @@ function isoDate(text: string): string {
 }
 
 /** The server chain from the one `getPeerCertificate(true)` read, leaf first, without the root's self-loop. */
-function chainFrom(peer: tls.DetailedPeerCertificate | undefined): ChainCertificate[] {
+function chainFrom(peer: DetailedPeerCertificate | undefined): ChainCertificate[] {
   const chain: ChainCertificate[] = [];
   const seen = new Set<string>();
-  let current: tls.DetailedPeerCertificate | undefined = peer;
+  let current: DetailedPeerCertificate | undefined = peer;
   while (current?.raw && !seen.has(current.fingerprint256)) {
     seen.add(current.fingerprint256);
     try {
@@ -70,7 +79,7 @@ function chainFrom(peer: tls.DetailedPeerCertificate | undefined): ChainCertific
   return chain;
 }
 
-function altNames(peer: tls.PeerCertificate | undefined): string[] {
+function altNames(peer: PeerCertificate | undefined): string[] {
   return (peer?.subjectaltname ?? '')
     .split(', ')
     .map((entry) => entry.replace(/^(DNS|IP Address):/, ''))
@@ -103,7 +112,7 @@ function loadCredentials(options: ProbeOptions): ClientCredentials | undefined {
   }
   return {
     cert: options.cert,
-    // tls.connect takes no KeyObject in Node 20: PEM text, as given when it needs no passphrase.
+    // tlsConnect takes no KeyObject in Node 20: PEM text, as given when it needs no passphrase.
     key:
       typeof options.key === 'string' && options.passphrase === undefined
         ? options.key
@@ -121,7 +130,7 @@ function loadCredentials(options: ProbeOptions): ClientCredentials | undefined {
  * `addCACert` on the native context is what `createSecureContext({ ca })` calls; should it
  * be missing, the full list is the fallback.
  */
-const contexts = new Map<string, tls.SecureContext>();
+const contexts = new Map<string, SecureContext>();
 
 /**
  * One context per credentials and roots for the whole process: building one costs up to
@@ -129,7 +138,7 @@ const contexts = new Map<string, tls.SecureContext>();
  * Client contexts keep no session cache in Node, so every attempt still does a full
  * handshake. Keyed by a digest: the key itself is no map key.
  */
-function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): tls.SecureContext {
+function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): SecureContext {
   const id = createHash('sha256')
     .update(JSON.stringify([credentials?.cert ?? '', credentials?.key ?? '', extraCa ?? [], defaultRoots]))
     .digest('base64');
@@ -138,16 +147,16 @@ function secureContextFor(credentials: ClientCredentials | undefined, extraCa: s
   return context;
 }
 
-function buildSecureContext(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): tls.SecureContext {
+function buildSecureContext(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): SecureContext {
   const base = { cert: credentials?.cert, key: credentials?.key };
-  if (!extraCa || extraCa.length === 0) return tls.createSecureContext(base);
-  if (!defaultRoots) return tls.createSecureContext({ ...base, ca: extraCa });
+  if (!extraCa || extraCa.length === 0) return createSecureContext(base);
+  if (!defaultRoots) return createSecureContext({ ...base, ca: extraCa });
   // The context's own store starts from the bundled roots only: the roots the process
   // was given with NODE_EXTRA_CA_CERTS are added back, as Node's default context has them.
   const roots = [...processExtraCa(), ...extraCa];
-  const context = tls.createSecureContext(base);
+  const context = createSecureContext(base);
   const native = (context as unknown as { context?: { addCACert?: (pem: string) => void } }).context;
-  if (typeof native?.addCACert !== 'function') return tls.createSecureContext({ ...base, ca: [...tls.rootCertificates, ...roots] });
+  if (typeof native?.addCACert !== 'function') return createSecureContext({ ...base, ca: [...rootCertificates, ...roots] });
   for (const pem of roots) native.addCACert(pem);
   return context;
 }
@@ -167,7 +176,7 @@ function processExtraCa(): string[] {
   return extraCaOfProcess;
 }
 
-function readBody(response: http.IncomingMessage): Promise<string> {
+function readBody(response: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -226,7 +235,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
   const port = url.port ? Number(url.port) : 443;
   const proxy = options.proxy;
   const checkName = options.servername ?? host;
-  const sni = options.servername && net.isIP(options.servername) === 0 ? options.servername : net.isIP(host) === 0 ? host : undefined;
+  const sni = options.servername && isIP(options.servername) === 0 ? options.servername : isIP(host) === 0 ? host : undefined;
   const result: ProbeResult = {
     ok: false,
     url: url.href,
@@ -269,7 +278,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
   const disposables: Array<{ destroy(): unknown }> = [];
   const recorder = new HandshakeRecorder();
   let credentials: ClientCredentials | undefined;
-  let secureContext: tls.SecureContext;
+  let secureContext: SecureContext;
   let handshakeDone = false;
   let serverCertificate: DiagnosisContext['serverCertificate'];
 
@@ -303,7 +312,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
 
     // DNS
     let address = connectHost;
-    let family = net.isIP(connectHost);
+    let family = isIP(connectHost);
     if (family === 0) {
       enter('dns');
       const found = await step((options.lookup ?? defaultLookup)(connectHost));
@@ -316,7 +325,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     enter('connect');
     // No Nagle: the TLS records and the request go out at once (curl sets TCP_NODELAY too); with it,
     // a small write waiting for the delayed ACK added up to 40 ms on loopback.
-    const socket = net.connect({ host: address, port: connectPort, noDelay: true });
+    const socket = netConnect({ host: address, port: connectPort, noDelay: true });
     disposables.push(socket);
     socket.on('error', (err) => fail(err));
     await step(new Promise<void>((resolve) => socket.once('connect', () => resolve())));
@@ -337,8 +346,8 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     const tapped = recorder.tap(stream);
     disposables.push(tapped);
     tapped.on('error', (err) => fail(err));
-    let peer: tls.DetailedPeerCertificate | undefined;
-    const tlsSocket = tls.connect({
+    let peer: DetailedPeerCertificate | undefined;
+    const tlsSocket = tlsConnect({
       socket: tapped,
       host,
       port,
@@ -347,7 +356,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
       checkServerIdentity: (_name, cert) => {
-        peer = cert as tls.DetailedPeerCertificate;
+        peer = cert as DetailedPeerCertificate;
         return undefined;
       },
     });
@@ -374,7 +383,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     const authorizationError = tlsSocket.authorizationError as unknown;
     const verifyError: Error | undefined = authorizationError
       ? Object.assign(new Error(`server certificate: ${String(authorizationError)}`), { code: String(authorizationError) })
-      : tls.checkServerIdentity(checkName, peer);
+      : checkServerIdentity(checkName, peer);
     if (verifyError) {
       if (!options.insecure) throw verifyError;
       result.serverCertificateError = (verifyError as { code?: string }).code ?? verifyError.message;
@@ -382,7 +391,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
 
     // HTTP
     enter('http');
-    const request = http.request({
+    const request = httpRequest({
       method: options.method ?? 'GET',
       path: `${url.pathname}${url.search}`,
       setHost: false,
@@ -398,7 +407,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     disposables.push(request);
     request.on('error', (err) => fail(err));
     request.end();
-    const response = await step(new Promise<http.IncomingMessage>((resolve) => request.once('response', resolve)));
+    const response = await step(new Promise<IncomingMessage>((resolve) => request.once('response', resolve)));
     result.timings.firstByte = elapsed();
     result.httpStatus = response.statusCode ?? 0;
     const body = await step(readBody(response));

@@ -1,7 +1,7 @@
 // HTTPS_PROXY / NO_PROXY, and the CONNECT tunnel the probe runs TLS through. The client
 // certificate goes to the origin inside the tunnel; the proxy only relays bytes.
-import http from 'node:http';
-import net from 'node:net';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { BlockList, isIP, isIPv6, type Socket } from 'node:net';
 
 /**
  * The proxy to use for `url`, from HTTPS_PROXY/https_proxy (lower case wins, as in curl),
@@ -44,7 +44,7 @@ function bypassesProxy(url: URL, noProxy: string): boolean {
       entryPort = bracketed[2] ? Number(bracketed[2]) : undefined;
     } else {
       const withPort = /^(.*[^:]):(\d+)$/.exec(entry);
-      if (withPort?.[1] && withPort[2] && net.isIP(entry) === 0) {
+      if (withPort?.[1] && withPort[2] && isIP(entry) === 0) {
         entry = withPort[1];
         entryPort = Number(withPort[2]);
       }
@@ -62,10 +62,10 @@ function bypassesProxy(url: URL, noProxy: string): boolean {
 }
 
 function inCidr(host: string, cidr: string): boolean {
-  const family = net.isIP(host);
+  const family = isIP(host);
   const [network, bits] = cidr.split('/');
-  if (!family || !network || bits === undefined || net.isIP(network) !== family) return false;
-  const list = new net.BlockList();
+  if (!family || !network || bits === undefined || isIP(network) !== family) return false;
+  const list = new BlockList();
   const type = family === 4 ? 'ipv4' : 'ipv6';
   try {
     list.addSubnet(network, Number(bits), type);
@@ -98,8 +98,8 @@ export class ProxyConnectError extends Error {
  * Ask the proxy, over the connected `socket`, for a tunnel to `host:port`. Resolves with the
  * same socket, now a byte pipe to the origin. Rejects with ProxyConnectError or a socket error.
  */
-export function openTunnel(socket: net.Socket, proxy: URL, host: string, port: number): Promise<net.Socket> {
-  const target = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+export function openTunnel(socket: Socket, proxy: URL, host: string, port: number): Promise<Socket> {
+  const target = `${isIPv6(host) ? `[${host}]` : host}:${port}`;
   const headers: Record<string, string> = { host: target };
   if (proxy.username || proxy.password) {
     const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
@@ -107,14 +107,14 @@ export function openTunnel(socket: net.Socket, proxy: URL, host: string, port: n
   }
   return new Promise((resolve, reject) => {
     // No `agent`: with `createConnection` the request runs on our socket, and nothing is pooled.
-    const request = http.request({
+    const request = httpRequest({
       method: 'CONNECT',
       path: target,
       headers,
       setHost: false,
       createConnection: () => socket,
     });
-    request.once('connect', (response: http.IncomingMessage, tunnel: net.Socket, head: Buffer) => {
+    request.once('connect', (response: IncomingMessage, tunnel: Socket, head: Buffer) => {
       const status = response.statusCode ?? 0;
       if (status < 200 || status >= 300) {
         tunnel.destroy();
@@ -124,7 +124,7 @@ export function openTunnel(socket: net.Socket, proxy: URL, host: string, port: n
       if (head.length > 0) tunnel.unshift(head);
       resolve(tunnel);
     });
-    request.once('response', (response: http.IncomingMessage) => {
+    request.once('response', (response: IncomingMessage) => {
       response.resume();
       reject(new ProxyConnectError(response.statusCode ?? 0, response.statusMessage ?? '', target));
     });
