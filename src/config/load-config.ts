@@ -78,8 +78,15 @@ export async function loadConfig(options: { cwd: string; configPath?: string }):
     if (found === undefined) return undefined;
     file = found;
   }
-  const raw = extname(file) === '.json' ? readJsonConfig(file) : YAML_EXTENSIONS.has(extname(file)) ? await readYamlConfig(file) : await loadWithCosmiconfig(file);
-  return { file, config: validateConfig(raw, file) };
+  return { file, config: validateConfig(await loadFile(file), file) };
+}
+
+/** The file's settings, read by the parser of its format (see the top of this file). */
+function loadFile(file: string): unknown {
+  const extension = extname(file);
+  if (extension === '.json') return readJsonConfig(file);
+  if (YAML_EXTENSIONS.has(extension)) return readYamlConfig(file);
+  return loadWithCosmiconfig(file);
 }
 
 /** Read as YAML (a superset of JSON), as cosmiconfig's loaders do: `.aitossrc` has no extension. */
@@ -123,7 +130,8 @@ function readJsonConfig(file: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw inputError(file, `the configuration file could not be loaded (JSON): ${jsonErrorDetail(String((error as Error).message), text)}`, 'fix the file or name another with --config FILE', error);
+    const detail = jsonErrorDetail(String((error as Error).message), text);
+    throw inputError(file, `the configuration file could not be loaded (JSON): ${detail}`, 'fix the file or name another with --config FILE', error);
   }
   if (basename(file) !== 'package.json') return value;
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[MODULE_NAME] : undefined;

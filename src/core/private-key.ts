@@ -99,12 +99,14 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
       'set AITOSS_KEY_PASSPHRASE, name a variable with --passphrase-env NAME, or run on a terminal to be prompted',
     );
   }
+  // An unencrypted key goes to TLS as it was read, as canonical PEM of its DER.
+  const unencryptedPem = () => toPem(PEM_LABELS[derType(block.format)], block.der);
   if (!block.encrypted) {
     const derived = publicKeyOfPrivateKey(block.der, derType(block.format));
     if (derived) {
       let made: KeyObject | undefined;
       const keyObject = () => (made ??= createPrivateKey({ key: block.der, format: 'der', type: derType(block.format) }));
-      return describeLoaded(block, derived.spki, derived.info, keyObject, () => toPem(PEM_LABELS[derType(block.format)], block.der));
+      return describeLoaded(block, derived.spki, derived.info, keyObject, unencryptedPem);
     }
   }
   let keyObject: KeyObject;
@@ -122,7 +124,7 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
   }
   const publicKeyObject = createPublicKey(keyObject);
   const spki = publicKeyObject.export({ type: 'spki', format: 'der' });
-  const pem = () => (block.encrypted ? keyObject.export({ format: 'pem', type: 'pkcs8' }).toString() : toPem(PEM_LABELS[derType(block.format)], block.der));
+  const pem = block.encrypted ? () => keyObject.export({ format: 'pem', type: 'pkcs8' }).toString() : unencryptedPem;
   return describeLoaded(block, spki, describePublicKey(publicKeyObject), () => keyObject, pem);
 }
 
