@@ -114,8 +114,7 @@ async function readYamlConfig(file: string): Promise<unknown> {
     return load(text);
   } catch (error) {
     // js-yaml's first line is the reason and the position: `bad indentation of a mapping entry (3:5)`.
-    const detail = String((error as Error).message).split('\n')[0];
-    throw inputError(file, `the configuration file could not be loaded (YAML): ${detail}`, 'fix the file or name another with --config FILE', error);
+    throw unloadable(file, 'YAML', String((error as Error).message).split('\n')[0] ?? '', error);
   }
 }
 
@@ -130,8 +129,7 @@ function readJsonConfig(file: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const detail = jsonErrorDetail(String((error as Error).message), text);
-    throw inputError(file, `the configuration file could not be loaded (JSON): ${detail}`, 'fix the file or name another with --config FILE', error);
+    throw unloadable(file, 'JSON', jsonErrorDetail(String((error as Error).message), text), error);
   }
   if (basename(file) !== 'package.json') return value;
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[MODULE_NAME] : undefined;
@@ -177,18 +175,24 @@ export function describeLoadError(error: unknown, file: string) {
       error,
     );
   }
-  // cosmiconfig prefixes "YAML Error in FILE:\n" (and a code frame for some); keep the parser's words.
+  // cosmiconfig prefixes its loaders' errors with "KIND Error in FILE:" (a TypeScript
+  // configuration's "TypeScript Error in FILE:"), some with a code frame; keep the parser's words.
+  const header = /^(\w+) Error in [^\n]*:[ \t]*\n/.exec(message);
   const detail = message
-    .replace(/^(JSON|YAML|TypeScript) Error in [^\n]*:[ \t]*\n/, '')
+    .slice(header?.[0].length ?? 0)
     .split('\n')
     .map((line) => line.trim())
     .find((line) => line !== '' && !/^[>|]/.test(line));
-  const kind = /^YAML Error/.test(message) ? 'YAML' : /^JSON Error/.test(message) ? 'JSON' : /^TypeScript Error/.test(message) ? 'TypeScript' : undefined;
+  return unloadable(file, header?.[1], detail ?? 'unknown error', error);
+}
+
+/** One line for a configuration file that could not be read as its format, naming the parser's reason. */
+function unloadable(file: string, kind: string | undefined, detail: string, cause: unknown) {
   return inputError(
     file,
-    `the configuration file could not be loaded${kind ? ` (${kind})` : ''}: ${detail ?? 'unknown error'}`,
+    `the configuration file could not be loaded${kind ? ` (${kind})` : ''}: ${detail}`,
     'fix the file or name another with --config FILE',
-    error,
+    cause,
   );
 }
 

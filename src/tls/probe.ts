@@ -112,7 +112,7 @@ function loadCredentials(options: ProbeOptions): ClientCredentials | undefined {
   }
   return {
     cert: options.cert,
-    // tlsConnect takes no KeyObject in Node 20: PEM text, as given when it needs no passphrase.
+    // tls.connect takes no KeyObject in Node 20: PEM text, as given when it needs no passphrase.
     key:
       typeof options.key === 'string' && options.passphrase === undefined
         ? options.key
