@@ -11,6 +11,7 @@ import { certInspectCommand } from './commands/cert-inspect.js';
 import { certCheckCommand } from './commands/cert-check.js';
 import { configCommand } from './commands/config.js';
 import { pingCommand } from './commands/ping.js';
+import { closestNames, longFlags } from './commands/options.js';
 import type { CliIO, CommandContext, OutputStream, Outcome, SignalSource } from './commands/context.js';
 import { VERSION } from './version.js';
 
@@ -166,7 +167,6 @@ export function buildProgram(ctx: CommandContext, only?: CommandName): Command {
     // --color before --no-color: commander then leaves the value undefined when neither is given.
     .option('--color', 'color the output even when it is not a terminal')
     .option('--no-color', 'never color the output (NO_COLOR is honored too)')
-    .showSuggestionAfterError(true)
     .addHelpText(
       'after',
       `
@@ -186,21 +186,75 @@ day before expiry. Run 'aitoss <command> --help' for a command's options and exa
   return program;
 }
 
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+/** The command words, by the command that holds them. */
+const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { '': ['cert', 'config', 'ping'], cert: ['inspect', 'check'] };
+
+/**
+ * `aitoss help cert inspect` and `aitoss cert help inspect` as `aitoss cert inspect --help`
+ * (commander's help command reads one word only and would show `cert`'s help). A word
+ * that names no command stays, without --help, so that commander reports it as an
+ * unknown command with its suggestion. Only where a command name is expected:
+ * `aitoss cert inspect help` still reads a file named help.
+ */
+export function routeHelp(argv: readonly string[]): readonly string[] {
+  let i = 0;
+  while (argv[i] === '--color' || argv[i] === '--no-color') i++;
+  const at = argv[i] === 'help' ? i : argv[i] === 'cert' && argv[i + 1] === 'help' ? i + 1 : -1;
+  if (at === -1) return argv;
+  const path = argv.slice(i, at);
+  for (const word of argv.slice(at + 1)) {
+    const under = SUBCOMMANDS[path.join(' ')];
+    if (under === undefined) break; // a command without subcommands: its help
+    if (!under.includes(word)) return [...argv.slice(0, i), ...path, word];
+    path.push(word);
+  }
+  return [...argv.slice(0, i), ...path, '--help'];
+}
+
+/**
+ * Commander's error line made one line: its suggestion (`\n(Did you mean cert?)`) is
+ * computed here, over every long name of an option (see closestNames), and the value of
+ * an unknown `--name=value` is not repeated (it may be a secret typed in the wrong place).
+ */
+export function usageLine(text: string, command: Command): string {
+  let line = text.trim().replace(/^error: /, '');
+  const option = /^unknown option '(--[^'=]+)(=[^']*)?'$/.exec(line);
+  const unknownCommand = /^unknown command '([^']*)'$/.exec(line);
+  let suggestions: string[] = [];
+  if (option) {
+    const flag = option[1]!;
+    line = `unknown option '${flag}${option[2] ? '=…' : ''}'`;
+    const candidates: string[][] = [];
+    for (let c: Command | null = command; c; c = c.parent) {
+      for (const o of c.createHelp().visibleOptions(c)) candidates.push(longFlags(o.flags));
+    }
+    suggestions = closestNames(flag, candidates);
+  } else if (unknownCommand) {
+    const candidates = command
+      .createHelp()
+      .visibleCommands(command)
+      .map((c) => [c.name(), ...c.aliases()]);
+    suggestions = closestNames(unknownCommand[1]!, candidates);
+  }
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.join(' or ')}?)` : '';
+  return `${escapeControlCharacters(line)}${hint}; see '${names.join(' ')} --help'`;
+}
+
+export async function main(givenArgv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let outcome: Outcome | undefined;
   const ctx: CommandContext = { io, color: undefined, setOutcome: (o) => (outcome = o) };
+  const argv = routeHelp(givenArgv);
   const program = buildProgram(ctx, namedCommand(argv));
-  const helpHint = (command: Command) => {
-    const names: string[] = [];
-    for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
-    return `see '${names.join(' ')} --help'`;
-  };
   const configure = (command: Command) => {
     command.exitOverride();
+    // Suggestions are usageLine's: commander's would break the line and skip alias names.
+    command.showSuggestionAfterError(false);
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`aitoss: ${escapeControlCharacters(text.trim().replace(/^error: /, ''))}; ${helpHint(command)}\n`),
+      outputError: (text, write) => write(`aitoss: ${usageLine(text, command)}\n`),
     });
     command.hook('preAction', (thisCommand) => {
       ctx.color = thisCommand.optsWithGlobals().color as boolean | undefined;

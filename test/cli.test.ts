@@ -1,11 +1,13 @@
 /**
- * src/cli.ts in process: which command the argument words name, and that a program
- * built with that command alone behaves as the whole program does.
+ * src/cli.ts: which command the argument words name, that a program built with that
+ * command alone behaves as the whole program does, and the conventions every command
+ * shares (usage errors, help routing), through the built CLI.
  */
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram, main, namedCommand, type CommandName } from '../src/cli.js';
+import { buildProgram, main, namedCommand, routeHelp, type CommandName } from '../src/cli.js';
 import type { CliIO, CommandContext } from '../src/commands/context.js';
+import { runCli } from './e2e/helpers.js';
 
 function captureIO(): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -78,9 +80,59 @@ describe('main', () => {
   it("suggests an option of the named command, and a command for a typo", async () => {
     const option = captureIO();
     expect(await main(['cert', 'check', '--requre-key'], option)).toBe(2);
-    expect(option.err.join('')).toContain("(Did you mean --require-key?)");
+    expect(option.err.join('')).toBe("aitoss: unknown option '--requre-key' (did you mean --require-key?); see 'aitoss cert check --help'\n");
     const command = captureIO();
     expect(await main(['cert', 'chek'], command)).toBe(2);
-    expect(command.err.join('')).toContain("(Did you mean check?)");
+    expect(command.err.join('')).toBe("aitoss: unknown command 'chek' (did you mean check?); see 'aitoss cert --help'\n");
+  });
+});
+
+describe('routeHelp', () => {
+  it.each([
+    [['help', 'cert', 'inspect'], ['cert', 'inspect', '--help']],
+    [['cert', 'help', 'inspect'], ['cert', 'inspect', '--help']],
+    [['--no-color', 'help', 'ping'], ['--no-color', 'ping', '--help']],
+    [['help', 'ping', 'extra'], ['ping', '--help']],
+    [['help'], ['--help']],
+    [['help', 'cert'], ['cert', '--help']],
+    [['help', 'certs'], ['certs']],
+    [['cert', 'help', 'chek'], ['cert', 'chek']],
+    [['cert', 'inspect', 'help'], ['cert', 'inspect', 'help']],
+    [['ping', 'help'], ['ping', 'help']],
+  ])('%j → %j', (argv, routed) => {
+    expect(routeHelp(argv)).toEqual(routed);
+  });
+});
+
+describe('usage errors through the built CLI', () => {
+  it.each([
+    [['certs'], "aitoss: unknown command 'certs' (did you mean cert?); see 'aitoss --help'"],
+    [['help', 'certs'], "aitoss: unknown command 'certs' (did you mean cert?); see 'aitoss --help'"],
+    [['cert', 'chekc'], "aitoss: unknown command 'chekc' (did you mean check?); see 'aitoss cert --help'"],
+    [['cert', 'check', '--requre-key'], "aitoss: unknown option '--requre-key' (did you mean --require-key?); see 'aitoss cert check --help'"],
+    [['ping', '--nno-proxy'], "aitoss: unknown option '--nno-proxy' (did you mean --no-proxy?); see 'aitoss ping --help'"],
+    [['cert', 'inspect', '--colr'], "aitoss: unknown option '--colr' (did you mean --color?); see 'aitoss cert inspect --help'"],
+    [['cert', 'inspect', '--zzzzzz'], "aitoss: unknown option '--zzzzzz'; see 'aitoss cert inspect --help'"],
+    // The value of an unknown --name=value may be a secret typed in the wrong place.
+    [['cert', 'check', '--passphrase=hunter2'], "aitoss: unknown option '--passphrase=…'; see 'aitoss cert check --help'"],
+  ])('%j: one line on stderr, exit 2', async (args, line) => {
+    const result = await runCli(args);
+    expect(result.stderr).toBe(`${line}\n`);
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+  });
+
+  it.each([
+    [['help', 'cert', 'inspect'], 'Usage: aitoss cert inspect [options] [path...]'],
+    [['cert', 'help', 'inspect'], 'Usage: aitoss cert inspect [options] [path...]'],
+    [['help', 'cert', 'check'], 'Usage: aitoss cert check [options] [path...]'],
+    [['help', 'cert'], 'Usage: aitoss cert [options] [command]'],
+    [['help', 'ping'], 'Usage: aitoss ping [options] [url]'],
+    [['help', 'config'], 'Usage: aitoss config [options]'],
+    [['help'], 'Usage: aitoss [options] [command]'],
+  ])('%j shows that command\'s help, exit 0', async (args, usage) => {
+    const result = await runCli(args);
+    expect(result.stdout.split('\n')[0]).toBe(usage);
+    expect(result.code).toBe(0);
   });
 });

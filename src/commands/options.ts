@@ -55,3 +55,53 @@ export function failUnderOption(): Option {
     parsePositiveInteger,
   );
 }
+
+/**
+ * The names closest to `word` (a mistyped command or `--option`), for a one-line "did you
+ * mean" hint. Each candidate is the list of names of one thing, its preferred name first:
+ * an option's long flags as written (`--cacert, --ca <file>` offers --cacert), a command
+ * and its aliases. A thing is offered under its preferred name whichever of its names was
+ * close, and once. The bounds are commander's: at most 2 edits, and more than 40% of the
+ * longer word kept.
+ */
+export function closestNames(word: string, candidates: ReadonlyArray<readonly string[]>): string[] {
+  const bare = (name: string) => name.replace(/^--/, '');
+  const typed = bare(word);
+  let best = 2;
+  let found: string[] = [];
+  for (const names of candidates) {
+    const distance = Math.min(
+      ...names.map((name) => {
+        const candidate = bare(name);
+        if (candidate.length <= 1) return Infinity;
+        const d = editDistance(typed, candidate);
+        return (Math.max(typed.length, candidate.length) - d) / Math.max(typed.length, candidate.length) > 0.4 ? d : Infinity;
+      }),
+    );
+    const preferred = names[0];
+    if (preferred === undefined || distance > best) continue;
+    if (distance < best) [best, found] = [distance, []];
+    if (!found.includes(preferred)) found.push(preferred);
+  }
+  return found.sort();
+}
+
+/** The long flags of an option as written: `--cacert, --ca <file>` → --cacert, --ca. */
+export function longFlags(flags: string): string[] {
+  return flags.split(/[ ,|]+/).filter((part) => /^--[^-]/.test(part));
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return Math.max(a.length, b.length);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i]!;
+      row[j] = Math.min(d[i - 1]![j]! + 1, row[j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}

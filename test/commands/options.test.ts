@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseAt, parsePositiveInteger } from '../../src/commands/options.js';
+import { closestNames, longFlags, parseAt, parsePositiveInteger } from '../../src/commands/options.js';
 
 describe('parseAt (--at)', () => {
   it.each([
@@ -23,4 +23,31 @@ it('parsePositiveInteger takes whole numbers only', () => {
   expect(parsePositiveInteger('30')).toBe(30);
   expect(parsePositiveInteger('0')).toBe(0);
   for (const bad of ['-1', '1.5', 'ten', '', '1e3']) expect(() => parsePositiveInteger(bad)).toThrow(InvalidArgumentError);
+});
+
+describe('closestNames (did you mean)', () => {
+  const ping = [['--cacert', '--ca'], ['--count'], ['--insecure'], ['--no-proxy'], ['--json']];
+  it.each([
+    ['--cacrt', ['--cacert']],
+    ['--ca-cert', ['--cacert']],
+    // Close to the alias --ca: offered under the option's preferred name.
+    ['--caa', ['--cacert']],
+    ['--insecrue', ['--insecure']],
+    ['--jsno', ['--json']],
+    ['--cont', ['--count']],
+    ['--zzzzzz', []],
+  ])('%s → %j', (word, names) => {
+    expect(closestNames(word, ping)).toEqual(names);
+  });
+
+  it('offers every name at the same distance, each thing once', () => {
+    expect(closestNames('chek', [['check'], ['cheek'], ['inspect']])).toEqual(['check', 'cheek']);
+    expect(closestNames('--ab', [['--abc', '--abd']])).toEqual(['--abc']);
+  });
+
+  it('longFlags reads the long names as written', () => {
+    expect(longFlags('--cacert, --ca <file>')).toEqual(['--cacert', '--ca']);
+    expect(longFlags('-f, --format <format>')).toEqual(['--format']);
+    expect(longFlags('--no-proxy')).toEqual(['--no-proxy']);
+  });
 });
