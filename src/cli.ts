@@ -220,8 +220,13 @@ export function usageLine(text: string, command: Command): string {
   let line = text.trim().replace(/^error: /, '');
   const option = /^unknown option '(--[^'=]+)(=[^']*)?'$/.exec(line);
   const unknownCommand = /^unknown command '([^']*)'$/.exec(line);
+  // `option '--timeout <duration>' argument '10x' is invalid. expected …` → `--timeout 10x: expected …`
+  const invalid = /^option '(?:-\w, )?(--[^ ',]+)[^']*' argument '(.*)' is invalid\. (.*)$/s.exec(line);
   let suggestions: string[] = [];
-  if (option) {
+  if (invalid) {
+    const [, flag, value, reason] = invalid as unknown as [string, string, string, string];
+    line = `${flag} ${value.trim() === '' ? JSON.stringify(value) : value}: ${reason.replace(/^Allowed/, 'allowed').replace(/\.$/, '')}`;
+  } else if (option) {
     const flag = option[1]!;
     line = `unknown option '${flag}${option[2] ? '=…' : ''}'`;
     const candidates: string[][] = [];

@@ -3,6 +3,9 @@
  * command alone behaves as the whole program does, and the conventions every command
  * shares (usage errors, help routing), through the built CLI.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, main, namedCommand, routeHelp, type CommandName } from '../src/cli.js';
@@ -134,5 +137,148 @@ describe('usage errors through the built CLI', () => {
     const result = await runCli(args);
     expect(result.stdout.split('\n')[0]).toBe(usage);
     expect(result.code).toBe(0);
+  });
+});
+
+describe('--timeout takes units, from the flag, the environment and the configuration file', () => {
+  // 127.0.0.1:1 refuses at once: the report is printed with the time limit in effect.
+  const refused = 'https://127.0.0.1:1/';
+  it.each([
+    ['1500', 1500],
+    ['500ms', 500],
+    ['10s', 10_000],
+    ['2m', 120_000],
+    ['1m30s', 90_000],
+    ['1.5s', 1500],
+  ])('--timeout %s is %d ms', async (value, ms) => {
+    const result = await runCli(['ping', refused, '--timeout', value, '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, timeoutMs: ms });
+  });
+
+  it.each([
+    ['10x', 'expected a duration such as 10s, 500ms or 2m (a bare number is milliseconds)'],
+    ['0', 'expected a duration of at least 1ms'],
+    ['-1s', 'expected a duration such as 10s, 500ms or 2m (a bare number is milliseconds)'],
+    ['30d', 'expected a duration such as 10s, 500ms or 2m (a bare number is milliseconds)'],
+    ['9999999999', 'expected a duration of at most 596h (about 24 days)'],
+  ])('--timeout %s: one line naming the flag, exit 2', async (value, problem) => {
+    const result = await runCli(['ping', refused, '--timeout', value]);
+    expect(result.stderr).toBe(`aitoss: --timeout ${value}: ${problem}; see 'aitoss ping --help'\n`);
+    expect(result.code).toBe(2);
+  });
+
+  it('AITOSS_TIMEOUT and the file key timeout take units too; the flag wins', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'aitoss-timeout-'));
+    try {
+      writeFileSync(join(project, '.aitossrc.yaml'), 'timeout: 2m\n');
+      const config = async (env: Record<string, string> = {}) => JSON.parse((await runCli(['config', '--json'], { cwd: project, env })).stdout).settings.timeoutMs;
+      expect(await config()).toEqual({ value: 120_000, origin: join(project, '.aitossrc.yaml') });
+      expect(await config({ AITOSS_TIMEOUT: '750ms' })).toEqual({ value: 750, origin: 'env:AITOSS_TIMEOUT' });
+      const flag = await runCli(['ping', refused, '--timeout', '3s', '--json'], { cwd: project, env: { AITOSS_TIMEOUT: '750ms' } });
+      expect(JSON.parse(flag.stdout).timeoutMs).toBe(3000);
+
+      const badEnv = await runCli(['ping', refused], { cwd: project, env: { AITOSS_TIMEOUT: 'soon' } });
+      expect(badEnv.stderr).toBe(
+        'aitoss: env:AITOSS_TIMEOUT: expected a duration such as 10s, 500ms or 2m (a bare number is milliseconds), got "soon"\n',
+      );
+      expect(badEnv.code).toBe(2);
+
+      writeFileSync(join(project, '.aitossrc.yaml'), 'timeout: 2 minutes\n');
+      const badFile = await runCli(['ping', refused], { cwd: project });
+      expect(badFile.stderr).toBe(
+        `aitoss: ${join(project, '.aitossrc.yaml')}: key "timeout": expected a duration such as "10s", "500ms" or "2m", or a whole number of milliseconds, got the string "2 minutes"\n`,
+      );
+      expect(badFile.code).toBe(2);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('formats and short flags', () => {
+  const demo = ['fixtures/demo', '--at', '2026-12-20'];
+
+  it('inspect --format json (and -f json) is --json', async () => {
+    const json = await runCli(['cert', 'inspect', ...demo, '--json']);
+    for (const flags of [['--format', 'json'], ['-f', 'json'], ['--format=json']]) {
+      const result = await runCli(['cert', 'inspect', ...demo, ...flags]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(json.stdout);
+    }
+    expect(JSON.parse(json.stdout).schemaVersion).toBe(1);
+    const text = await runCli(['cert', 'inspect', ...demo, '-f', 'text']);
+    expect(text.stdout).toMatch(/^fixtures\/demo\/demo-2025_cert\.pem {2}/);
+  });
+
+  it.each([
+    [['cert', 'inspect', ...demo, '--format', 'prometheus'], "aitoss: --format prometheus: expected text or json; see 'aitoss cert inspect --help'"],
+    [['cert', 'check', ...demo, '-f', 'xml'], "aitoss: --format xml: expected text, json, github or prometheus; see 'aitoss cert check --help'"],
+    [['config', '-f', 'yaml'], "aitoss: --format yaml: expected text or json; see 'aitoss config --help'"],
+  ])('%j: an unknown format is a usage error', async (args, line) => {
+    const result = await runCli(args);
+    expect(result.stderr).toBe(`${line}\n`);
+    expect(result.code).toBe(2);
+  });
+
+  it('--json with another --format is a usage error', async () => {
+    const result = await runCli(['cert', 'inspect', ...demo, '--json', '-f', 'text']);
+    expect(result.stderr).toBe('aitoss: --json and --format text disagree; give one; see --help\n');
+    expect(result.code).toBe(2);
+  });
+
+  it('check --quiet (-q) prints only the verdicts, and exits as the check does', async () => {
+    const full = await runCli(['cert', 'check', ...demo]);
+    for (const flag of ['--quiet', '-q']) {
+      const quiet = await runCli(['cert', 'check', ...demo, flag]);
+      expect(quiet.code).toBe(0);
+      expect(quiet.stdout).toBe(
+        [
+          'SUPERSEDED  fixtures/demo/demo-2025_cert.pem: replaced by fixtures/demo/demo-2026_cert.pem (25 days left, expires 2027-01-14)',
+          'PASS  fixtures/demo/demo-2026_cert.pem: 365 days left, expires 2027-12-20',
+          '',
+        ].join('\n'),
+      );
+      expect(full.stdout.startsWith(quiet.stdout)).toBe(true);
+    }
+    const failing = await runCli(['cert', 'check', ...demo, '-q', '--fail-under', '400']);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(failing.stdout).toContain('FAIL  fixtures/demo/demo-2026_cert.pem: 365 days left (< 400)');
+  });
+
+  it('config -f json, ping -c and -X are the long options', async () => {
+    const config = await runCli(['config', '-f', 'json']);
+    expect(JSON.parse(config.stdout).schemaVersion).toBe(1);
+    const ping = await runCli(['ping', 'https://127.0.0.1:1/', '-c', '2', '-X', 'head', '-f', 'json', '--timeout', '2s']);
+    expect(ping.code).toBe(1);
+    expect(JSON.parse(ping.stdout)).toMatchObject({ count: 2, method: 'HEAD' });
+  });
+
+  it('no short flag is taken twice along a command path', () => {
+    const program = buildProgram(ctx());
+    for (const path of ['cert inspect', 'cert check', 'config', 'ping']) {
+      const shorts: string[] = [];
+      for (let c: Command | null = find(program, path); c; c = c.parent) {
+        for (const option of c.options) if (option.short && !option.short.startsWith('--')) shorts.push(option.short);
+      }
+      expect(new Set(shorts).size, `${path}: ${shorts.join(' ')}`).toBe(shorts.length);
+    }
+  });
+
+  it('every help text writes a default one way: "(default: X)" at the end of the description', () => {
+    const program = buildProgram(ctx());
+    for (const path of ['cert inspect', 'cert check', 'config', 'ping']) {
+      const command = find(program, path);
+      const help = command.createHelp();
+      const described = [
+        ...command.options.map((o) => help.optionDescription(o)),
+        ...command.registeredArguments.map((a) => help.argumentDescription(a)),
+      ];
+      for (const text of described.filter((t) => /default/i.test(t))) {
+        expect(text, `${path}: ${text}`).toMatch(/\(default: [^()]+(?:\([^()]*\)[^()]*)*\)$/);
+        expect(text.match(/default/gi), `${path}: ${text}`).toHaveLength(1);
+      }
+    }
   });
 });

@@ -8,17 +8,17 @@
  */
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { credentialRequest, resolveSettings } from '../config/settings.js';
 import { inputError, isAitossError, usageError } from '../core/errors.js';
 import { checkReport } from '../core/verdict.js';
 import { inspectInputs } from '../input/inspect-inputs.js';
-import { renderCheckText } from '../render/check-text.js';
+import { renderCheckText, renderCheckVerdicts } from '../render/check-text.js';
 import { command as workflowCommand, renderGithub } from '../render/github.js';
 import { renderJson } from '../render/json.js';
 import { renderPrometheus, renderPrometheusFailure } from '../render/prometheus.js';
 import { inspectIO, styleFor, type CommandContext } from './context.js';
-import { addCredentialOptions, atOption, configOption, failUnderOption, type CredentialOptions } from './options.js';
+import { addCredentialOptions, addFormatOptions, atOption, chooseFormat as formatAsked, configOption, failUnderOption, type CredentialOptions } from './options.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'github', 'prometheus'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -29,6 +29,7 @@ export interface CheckOptionsFlags extends CredentialOptions {
   requireKey?: boolean;
   all?: boolean;
   strict?: boolean;
+  quiet?: boolean;
   json?: boolean;
   format?: CheckFormat;
   config?: string;
@@ -63,7 +64,7 @@ Exit codes: 0 the check passed,
               still printed).`;
 
 export function certCheckCommand(ctx: CommandContext): Command {
-  return addCredentialOptions(
+  const command = addCredentialOptions(
     new Command('check')
       .description('gate CI on certificate/key pairs: exit 1 when one expires within --fail-under days, is invalid, or its key does not match')
       .argument('[path...]', 'certificate files, key files, or directories (not recursive); - reads stdin'),
@@ -72,9 +73,9 @@ export function certCheckCommand(ctx: CommandContext): Command {
     .option('--require-key', 'fail a certificate whose private key is not among the inputs')
     .option('--all', 'judge every pair on its own: superseded certificates of a rotation fail too')
     .option('--strict', 'also fail when a key file is readable by group or others, or sits unignored in a git work tree')
-    .addOption(atOption())
-    .addOption(new Option('--format <format>', 'output format; github (workflow commands) by default when GITHUB_ACTIONS=true, else text').choices(CHECK_FORMATS))
-    .option('--json', 'same as --format json')
+    .addOption(atOption());
+  return addFormatOptions(command, CHECK_FORMATS, 'text; github when GITHUB_ACTIONS=true')
+    .option('-q, --quiet', 'text format: print only the verdicts, one line per certificate, without the details and the summary')
     .addOption(configOption())
     .addHelpText('after', HELP)
     .action(async (paths: string[], options: CheckOptionsFlags) => {
@@ -125,7 +126,7 @@ export function certCheckCommand(ctx: CommandContext): Command {
             break;
           }
           default:
-            io.stdout.write(renderCheckText(checked, await styleFor(ctx)));
+            io.stdout.write(options.quiet ? renderCheckVerdicts(checked, await styleFor(ctx)) : renderCheckText(checked, await styleFor(ctx)));
         }
         ctx.setOutcome(checked.status === 'pass' ? 'success' : 'failure');
       } catch (error) {
@@ -138,10 +139,5 @@ export function certCheckCommand(ctx: CommandContext): Command {
 
 /** `--json` or `--format`; GitHub's format by default inside GitHub Actions. */
 export function chooseFormat(options: Pick<CheckOptionsFlags, 'json' | 'format'>, env: NodeJS.ProcessEnv): CheckFormat {
-  if (options.json && options.format !== undefined && options.format !== 'json') {
-    throw usageError(`--json and --format ${options.format} disagree; give one`);
-  }
-  if (options.json) return 'json';
-  if (options.format !== undefined) return options.format;
-  return env.GITHUB_ACTIONS === 'true' ? 'github' : 'text';
+  return formatAsked(options, env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
 }

@@ -9,12 +9,13 @@ import { credentialRequest, resolveSettings } from '../config/settings.js';
 import { inspectInputs } from '../input/inspect-inputs.js';
 import { renderJson } from '../render/json.js';
 import { renderInspectText } from '../render/text.js';
-import { addCredentialOptions, atOption, configOption, type CredentialOptions } from './options.js';
+import { addCredentialOptions, addFormatOptions, atOption, chooseFormat, configOption, TEXT_OR_JSON, type CredentialOptions } from './options.js';
 import { inspectIO, styleFor, type CommandContext } from './context.js';
 
 export interface InspectOptions extends CredentialOptions {
   at?: Date;
   json?: boolean;
+  format?: (typeof TEXT_OR_JSON)[number];
   config?: string;
 }
 
@@ -22,23 +23,23 @@ const EXAMPLES = `
 Examples:
   $ aitoss cert inspect ~/Downloads/apps-in-toss        every pair in a folder, paired by public key
   $ aitoss cert inspect --cert app.crt --key app.key
-  $ aitoss cert inspect --cert env:AITOSS_CERT --key env:AITOSS_KEY --json
+  $ aitoss cert inspect --cert env:AITOSS_CERT --key env:AITOSS_KEY -f json
   $ aitoss cert inspect certs/ --at 2027-03-01           will it still be valid on launch day?
 
 Exit codes: 0 every input was read (whatever the levels; use 'aitoss cert check' to gate),
             2 usage or input error.`;
 
 export function certInspectCommand(ctx: CommandContext): Command {
-  return addCredentialOptions(
+  const command = addCredentialOptions(
     new Command('inspect')
       .description('parse certificate/key pairs, check that keys match, and show days left against the 30/7/1-day notices')
       .argument('[path...]', 'certificate files, key files, or directories (not recursive); - reads stdin'),
-  )
-    .addOption(atOption())
-    .option('--json', 'machine-readable output (schemaVersion 1)')
+  ).addOption(atOption());
+  return addFormatOptions(command, TEXT_OR_JSON)
     .addOption(configOption())
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], options: InspectOptions) => {
+      const format = chooseFormat(options, 'text');
       // Without PATH, --cert or --key, the certificate and key come from the settings
       // (AITOSS_CERT/AITOSS_KEY, the configuration file); see 'aitoss config'.
       const named = paths.length > 0 || options.cert !== undefined || options.key !== undefined;
@@ -47,7 +48,7 @@ export function certInspectCommand(ctx: CommandContext): Command {
           ? { paths, ...options }
           : credentialRequest(paths, await resolveSettings({ ...options }, { env: ctx.io.env, cwd: ctx.io.cwd }), ctx.io.env);
       const { report } = await inspectInputs(request, options.at ?? ctx.io.now(), inspectIO(ctx.io));
-      ctx.io.stdout.write(options.json ? renderJson(report) : renderInspectText(report, await styleFor(ctx)));
+      ctx.io.stdout.write(format === 'json' ? renderJson(report) : renderInspectText(report, await styleFor(ctx)));
       ctx.setOutcome('success');
     });
 }

@@ -11,22 +11,24 @@ import { resolveSettings, type Setting, type Settings, type SettingFlags } from 
 import { SEARCH_PLACES } from '../config/load-config.js';
 import { renderJson } from '../render/json.js';
 import { styleFor, type CommandContext } from './context.js';
-import { addCredentialOptions, configOption, failUnderOption, type CredentialOptions } from './options.js';
+import { addCredentialOptions, addFormatOptions, chooseFormat, configOption, failUnderOption, TEXT_OR_JSON, type CredentialOptions } from './options.js';
 
 interface ConfigFlags extends CredentialOptions {
   failUnder?: number;
   config?: string;
   json?: boolean;
+  format?: (typeof TEXT_OR_JSON)[number];
 }
 
 const HELP = `
 Precedence: flags, then the environment (AITOSS_CERT, AITOSS_KEY, AITOSS_FAIL_UNDER,
-AITOSS_ENDPOINT), then the configuration file, then the defaults.
+AITOSS_ENDPOINT, AITOSS_TIMEOUT), then the configuration file, then the defaults.
 
 The configuration file is the first found from the working directory upward among:
   ${SEARCH_PLACES.map((p) => (p === 'package.json' ? 'package.json ("aitoss" key)' : p)).join(', ')}
 or the one named by --config. Keys: cert, key, passphraseEnv, failUnder, endpoint, ca,
-timeoutMs. Paths in it are relative to the file.
+timeout ("10s", "500ms", "2m", or milliseconds; timeoutMs is the older key in
+milliseconds). Paths in it are relative to the file.
 
 Examples:
   $ aitoss config
@@ -40,12 +42,13 @@ type SettingName = Exclude<keyof Settings, 'configFile'>;
 const NAMES: SettingName[] = ['cert', 'key', 'passphraseEnv', 'failUnder', 'endpoint', 'ca', 'timeoutMs'];
 
 export function configCommand(ctx: CommandContext): Command {
-  return addCredentialOptions(new Command('config').description('show the effective settings and where each value came from'))
+  const command = addCredentialOptions(new Command('config').description('show the effective settings and where each value came from'))
     .addOption(failUnderOption())
-    .addOption(configOption())
-    .option('--json', 'machine-readable output')
+    .addOption(configOption());
+  return addFormatOptions(command, TEXT_OR_JSON)
     .addHelpText('after', HELP)
     .action(async (options: ConfigFlags) => {
+      const format = chooseFormat(options, 'text');
       const flags: SettingFlags = {
         cert: options.cert,
         key: options.key,
@@ -56,7 +59,7 @@ export function configCommand(ctx: CommandContext): Command {
       const settings = await resolveSettings(flags, { env: ctx.io.env, cwd: ctx.io.cwd });
       const passphraseSet = (ctx.io.env[settings.passphraseEnv.value] ?? '') !== '';
       ctx.io.stdout.write(
-        options.json ? renderJson(configJson(settings, passphraseSet)) : renderConfigText(settings, passphraseSet, await styleFor(ctx)),
+        format === 'json' ? renderJson(configJson(settings, passphraseSet)) : renderConfigText(settings, passphraseSet, await styleFor(ctx)),
       );
       ctx.setOutcome('success');
     });

@@ -1,5 +1,7 @@
 /** Options and argument parsers shared by several commands. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseDuration } from '../core/duration.js';
+import { usageError } from '../core/errors.js';
 
 /**
  * `--at DATE`: ISO 8601, a day (`2027-01-15`, read as 00:00 UTC) or a date-time with
@@ -26,6 +28,13 @@ export function parsePositiveInteger(value: string): number {
   return Number(value);
 }
 
+/** `--timeout`: `10s`, `500ms`, `2m`, `1m30s`; a bare number is milliseconds (see parseDuration). */
+export function parseTimeout(value: string): number {
+  const parsed = parseDuration(value);
+  if ('problem' in parsed) throw new InvalidArgumentError(parsed.problem);
+  return parsed.ms;
+}
+
 export interface CredentialOptions {
   cert?: string;
   key?: string;
@@ -37,7 +46,7 @@ export function addCredentialOptions(command: Command): Command {
   return command
     .option('--cert <src>', 'certificate: a file, - for stdin, or env:NAME (PEM, escaped PEM, or base64)')
     .option('--key <src>', 'private key for --cert: a file, - for stdin, or env:NAME')
-    .option('--passphrase-env <name>', 'environment variable holding the key passphrase (default AITOSS_KEY_PASSPHRASE)');
+    .option('--passphrase-env <name>', 'environment variable holding the key passphrase (default: AITOSS_KEY_PASSPHRASE)');
 }
 
 export function atOption(): Option {
@@ -51,7 +60,7 @@ export function configOption(): Option {
 
 /** `--fail-under DAYS`: a whole number of days, 0 or more. */
 export function failUnderOption(): Option {
-  return new Option('--fail-under <days>', 'fail when fewer than DAYS whole days remain (default 30, the console\'s first notice)').argParser(
+  return new Option('--fail-under <days>', "fail when fewer than DAYS whole days remain (default: 30, the console's first notice)").argParser(
     parsePositiveInteger,
   );
 }
@@ -104,4 +113,33 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** The output formats of inspect, config and ping. */
+export const TEXT_OR_JSON = ['text', 'json'] as const;
+
+/**
+ * `-f, --format FORMAT` among `choices`, and `--json`, its shorthand (kept from before
+ * --format existed). `defaultText` says what is used when neither is given. The choices
+ * are checked here rather than with commander's choices(), whose help would add a second
+ * parenthesis after the default.
+ */
+export function addFormatOptions(command: Command, choices: readonly string[], defaultText = 'text'): Command {
+  const listed = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+  const parse = (value: string) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`expected ${listed}`);
+    return value;
+  };
+  return command
+    .addOption(new Option('-f, --format <format>', `output format: ${listed} (default: ${defaultText})`).argParser(parse))
+    .option('--json', 'same as --format json');
+}
+
+/** The format `--json`/`--format` ask for, else `fallback`; both given and different: a usage error. */
+export function chooseFormat<F extends string>(options: { json?: boolean; format?: F }, fallback: F): F | 'json' {
+  if (options.json && options.format !== undefined && options.format !== 'json') {
+    throw usageError(`--json and --format ${options.format} disagree; give one`);
+  }
+  if (options.json) return 'json';
+  return options.format ?? fallback;
 }

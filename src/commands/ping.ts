@@ -13,8 +13,9 @@
  * 130/143 interrupted by SIGINT/SIGTERM (one line on stderr, no report).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { credentialRequest, resolveSettings } from '../config/settings.js';
+import { credentialRequest, DEFAULT_TIMEOUT_MS, resolveSettings } from '../config/settings.js';
 import { readSourceContents } from '../core/credentials.js';
+import { formatDuration } from '../core/duration.js';
 import { inputError, usageError } from '../core/errors.js';
 import type { Pairing } from '../core/pairing.js';
 import { toPem } from '../core/pem.js';
@@ -34,7 +35,7 @@ import { renderJson } from '../render/json.js';
 import { renderPingText } from '../render/ping-text.js';
 import type { ProbePhase, ProbeResult } from '../tls/types.js';
 import { inspectIO, styleFor, type CommandContext, type StopSignal } from './context.js';
-import { addCredentialOptions, configOption, parsePositiveInteger, type CredentialOptions } from './options.js';
+import { addCredentialOptions, addFormatOptions, chooseFormat, configOption, parsePositiveInteger, parseTimeout, TEXT_OR_JSON, type CredentialOptions } from './options.js';
 
 interface PingFlags extends CredentialOptions {
   ca?: string;
@@ -47,6 +48,7 @@ interface PingFlags extends CredentialOptions {
   /** false with --no-proxy. */
   proxy: boolean;
   json?: boolean;
+  format?: (typeof TEXT_OR_JSON)[number];
   config?: string;
 }
 
@@ -82,7 +84,7 @@ Exit codes:
   2    usage or input error (bad option, non-https URL, unreadable certificate, key or --ca)
   130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM`;
 
-/** `--count`, `--timeout`: a whole number, 1 or more. */
+/** `--count`: a whole number, 1 or more. */
 function atLeastOne(value: string): number {
   const n = parsePositiveInteger(value);
   if (n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number, 1 or more');
@@ -90,20 +92,24 @@ function atLeastOne(value: string): number {
 }
 
 export function pingCommand(ctx: CommandContext): Command {
-  return addCredentialOptions(
+  const command = addCredentialOptions(
     new Command('ping')
       .description('run a real mTLS handshake and request against the Apps in Toss API: timings and a diagnosis')
       .argument('[url]', 'https:// URL to call (default: the endpoint setting, https://apps-in-toss-api.toss.im/)'),
   )
     .option('--ca <file>', 'extra trusted CA certificates (PEM), beside the system ones: a private CA or a TLS-inspecting proxy')
     .option('--servername <name>', 'name sent as SNI and checked against the server certificate (default: the URL host)')
-    .addOption(new Option('--timeout <ms>', 'bound of each attempt, DNS to the end of the response (default 10000)').argParser(atLeastOne))
-    .addOption(new Option('--count <n>', 'attempts to make; min/median/max per phase').argParser(atLeastOne).default(1))
-    .option('--method <method>', 'HTTP method of the request', 'GET')
+    .addOption(
+      new Option('--timeout <duration>', `bound of each attempt, DNS to the end of the response: 10s, 500ms, 2m; a bare number is milliseconds (default: ${formatDuration(DEFAULT_TIMEOUT_MS)})`).argParser(
+        parseTimeout,
+      ),
+    )
+    .addOption(new Option('-c, --count <n>', 'attempts to make; min/median/max per phase').argParser(atLeastOne).default(1))
+    .addOption(new Option('-X, --method <method>', 'HTTP method of the request').default('GET', 'GET'))
     .option('--force', 'connect even when the local pre-check fails (expired or not-yet-valid certificate)')
     .option('--insecure', 'do not verify the server certificate (warned on every run; the client certificate is still tested)')
-    .option('--no-proxy', 'connect directly, ignoring HTTPS_PROXY')
-    .option('--json', 'machine-readable output (schemaVersion 1)')
+    .option('--no-proxy', 'connect directly, ignoring HTTPS_PROXY');
+  return addFormatOptions(command, TEXT_OR_JSON)
     .addOption(configOption())
     .addHelpText('after', HELP)
     .action(async (url: string | undefined, options: PingFlags) => runPing(ctx, url, options));
@@ -111,6 +117,7 @@ export function pingCommand(ctx: CommandContext): Command {
 
 async function runPing(ctx: CommandContext, urlArgument: string | undefined, options: PingFlags): Promise<void> {
   const { io } = ctx;
+  const format = chooseFormat(options, 'text');
   // The network core is a chunk of its own: start loading it while the credentials load.
   const tlsCore = import('../tls/index.js');
   tlsCore.catch(() => undefined);
@@ -229,7 +236,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
     warnings,
     attempts,
   });
-  io.stdout.write(options.json ? renderJson(report) : renderPingText(report, await styleFor(ctx)));
+  io.stdout.write(format === 'json' ? renderJson(report) : renderPingText(report, await styleFor(ctx)));
   ctx.setOutcome(report.ok ? 'success' : 'failure');
 }
 

@@ -2,6 +2,7 @@
  * The configuration file's keys and their validation. An unknown key or a value of the
  * wrong type is an input error (exit 2) naming the file, the key and what was expected.
  */
+import { MAX_TIMER_MS, parseDuration } from '../core/duration.js';
 import { inputError } from '../core/errors.js';
 
 /** What a configuration file may hold. Paths are relative to the file. */
@@ -18,7 +19,9 @@ export interface FileConfig {
   endpoint?: string;
   /** Extra trusted CA certificates (PEM file) for `ping`. */
   ca?: string;
-  /** `ping`'s time limit in milliseconds. */
+  /** `ping`'s time limit: a duration (`10s`, `500ms`, `2m`) or a number of milliseconds. */
+  timeout?: string | number;
+  /** `ping`'s time limit in milliseconds (the older key; not with `timeout`). */
   timeoutMs?: number;
 }
 
@@ -38,7 +41,11 @@ const SPECS: Record<ConfigKey, KeySpec> = {
   failUnder: { expected: 'a whole number of days (0 or more)', valid: (v) => Number.isSafeInteger(v) && (v as number) >= 0 },
   endpoint: { expected: 'an https:// URL (a string)', valid: isHttpsUrl },
   ca: { expected: 'a string: the path of a PEM file of CA certificates', valid: nonEmptyString },
-  timeoutMs: { expected: 'a whole number of milliseconds, more than 0', valid: (v) => Number.isSafeInteger(v) && (v as number) > 0 },
+  timeout: {
+    expected: 'a duration such as "10s", "500ms" or "2m", or a whole number of milliseconds',
+    valid: (v) => (typeof v === 'string' ? 'ms' in parseDuration(v) : isTimerMs(v)),
+  },
+  timeoutMs: { expected: `a whole number of milliseconds, more than 0 and at most ${MAX_TIMER_MS}`, valid: isTimerMs },
 };
 
 export const CONFIG_KEYS = Object.keys(SPECS) as ConfigKey[];
@@ -62,7 +69,14 @@ export function validateConfig(raw: unknown, file: string): FileConfig {
     }
     config[name] = value;
   }
+  if (config.timeout !== undefined && config.timeoutMs !== undefined) {
+    throw inputError(file, 'keys "timeout" and "timeoutMs" both set the time limit', 'keep one');
+  }
   return config as FileConfig;
+}
+
+function isTimerMs(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= MAX_TIMER_MS;
 }
 
 export function isEnvName(value: unknown): boolean {

@@ -1,10 +1,11 @@
 /**
  * The effective settings of a run, each value with where it came from. Precedence:
  * command-line flags, then the environment (AITOSS_CERT, AITOSS_KEY, AITOSS_FAIL_UNDER,
- * AITOSS_ENDPOINT), then the configuration file, then the defaults. Every command that
+ * AITOSS_ENDPOINT, AITOSS_TIMEOUT), then the configuration file, then the defaults. Every command that
  * takes credentials, a threshold or an endpoint resolves them here.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { parseDuration } from '../core/duration.js';
 import { inputError } from '../core/errors.js';
 import { DEFAULT_FAIL_UNDER } from '../core/verdict.js';
 import { PASSPHRASE_ENV, type CredentialRequest } from '../input/credentials.js';
@@ -51,6 +52,7 @@ export const SETTING_ENV = {
   key: 'AITOSS_KEY',
   failUnder: 'AITOSS_FAIL_UNDER',
   endpoint: 'AITOSS_ENDPOINT',
+  timeout: 'AITOSS_TIMEOUT',
 } as const;
 
 export async function resolveSettings(flags: SettingFlags, io: SettingsIO): Promise<Settings> {
@@ -75,7 +77,12 @@ export async function resolveSettings(flags: SettingFlags, io: SettingsIO): Prom
     failUnder: flag(flags.failUnder) ?? envFailUnder(io.env) ?? fromFile('failUnder') ?? { value: DEFAULT_FAIL_UNDER, origin: 'default' },
     endpoint: flag(flags.endpoint) ?? envEndpoint(io.env) ?? fromFile('endpoint') ?? { value: DEFAULT_ENDPOINT, origin: 'default' },
     ca: flag(flags.ca) ?? pathFromFile('ca'),
-    timeoutMs: flag(flags.timeoutMs) ?? fromFile('timeoutMs') ?? { value: DEFAULT_TIMEOUT_MS, origin: 'default' },
+    timeoutMs: flag(flags.timeoutMs) ??
+      envTimeout(io.env) ??
+      (file.timeout === undefined ? fromFile('timeoutMs') : { value: timeoutMs(file.timeout), origin: fileOrigin }) ?? {
+        value: DEFAULT_TIMEOUT_MS,
+        origin: 'default',
+      },
   };
 }
 
@@ -129,6 +136,25 @@ function envFailUnder(env: NodeJS.ProcessEnv): Setting<number> | undefined {
     throw inputError(`env:${SETTING_ENV.failUnder}`, `expected a whole number of days (0 or more), got ${JSON.stringify(value)}`);
   }
   return { value: Number(value.trim()), origin: `env:${SETTING_ENV.failUnder}` };
+}
+
+/** `AITOSS_TIMEOUT`: a duration (`10s`, `500ms`, `2m`) or a number of milliseconds. */
+function envTimeout(env: NodeJS.ProcessEnv): Setting<number> | undefined {
+  const value = env[SETTING_ENV.timeout];
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = parseDuration(value);
+  if ('problem' in parsed) {
+    throw inputError(`env:${SETTING_ENV.timeout}`, `${parsed.problem}, got ${JSON.stringify(value)}`);
+  }
+  return { value: parsed.ms, origin: `env:${SETTING_ENV.timeout}` };
+}
+
+/** The file's `timeout`, validated by the schema: a duration or milliseconds. */
+function timeoutMs(value: string | number): number {
+  if (typeof value === 'number') return value;
+  const parsed = parseDuration(value);
+  if ('problem' in parsed) throw new Error(`settings: an unvalidated timeout ${JSON.stringify(value)}`);
+  return parsed.ms;
 }
 
 function envEndpoint(env: NodeJS.ProcessEnv): Setting<string> | undefined {

@@ -12,15 +12,24 @@ import { renderCertificate, renderKey, stamp } from './text.js';
 const LABEL_WIDTH = 13;
 
 export function renderCheckText(report: CheckReport, style: Style): string {
-  const verdicts = report.certificates.flatMap((cert) => [
-    verdictLine(cert, report.failUnder, style),
-    ...cert.messages.map((message) => `      ${style.severity('warning', `→ ${message}`)}`),
-  ]);
+  const verdicts = verdictLines(report, style);
   const details = [
     ...report.certificates.map((cert) => withVerdictRow(cert, report.failUnder, style)),
     ...report.keys.map((key) => renderKey(key, style)),
   ];
   return `${[verdicts.join('\n'), ...details, renderSummary(report, style)].join('\n\n')}\n`;
+}
+
+/** `check --quiet`: the verdicts alone, each with the advice about its rotation set. */
+export function renderCheckVerdicts(report: CheckReport, style: Style): string {
+  return `${verdictLines(report, style).join('\n')}\n`;
+}
+
+function verdictLines(report: CheckReport, style: Style): string[] {
+  return report.certificates.flatMap((cert) => [
+    verdictLine(cert, report.failUnder, style),
+    ...cert.messages.map((message) => `      ${style.severity('warning', `→ ${message}`)}`),
+  ]);
 }
 
 export function verdictLine(cert: CheckedCertificate, failUnder: number, style: Style): string {

@@ -23,10 +23,24 @@ describe('validateConfig', () => {
       failUnder: 14,
       endpoint: 'https://apps-in-toss-api.toss.im/',
       ca: 'certs/ca.pem',
-      timeoutMs: 5000,
+      timeout: '5s',
     };
     expect(validateConfig(config, FILE)).toEqual(config);
-    expect(Object.keys(config).sort()).toEqual([...CONFIG_KEYS].sort());
+    // timeoutMs, the older key of the time limit, goes without timeout.
+    expect(validateConfig({ timeoutMs: 5000 }, FILE)).toEqual({ timeoutMs: 5000 });
+    expect([...Object.keys(config), 'timeoutMs'].sort()).toEqual([...CONFIG_KEYS].sort());
+  });
+
+  it.each([['10s'], ['500ms'], ['2m'], ['1m30s'], [2500]])('takes the time limit %j', (timeout) => {
+    expect(validateConfig({ timeout }, FILE)).toEqual({ timeout });
+  });
+
+  it.each([
+    [{ timeout: '10x' }, 'key "timeout": expected a duration such as "10s", "500ms" or "2m", or a whole number of milliseconds, got the string "10x"'],
+    [{ timeout: 0 }, 'key "timeout": expected a duration such as "10s", "500ms" or "2m", or a whole number of milliseconds, got the number 0'],
+    [{ timeout: '10s', timeoutMs: 10000 }, 'keys "timeout" and "timeoutMs" both set the time limit; keep one'],
+  ])('rejects %j', (raw, message) => {
+    expect(errorOf(raw).toLine()).toBe(`${FILE}: ${message}`);
   });
 
   it('reads an empty file as no settings', () => {
@@ -39,7 +53,7 @@ describe('validateConfig', () => {
     const error = errorOf({ cert: 'a.crt', failunder: 7 });
     expect(error.kind).toBe('input');
     expect(error.toLine()).toBe(
-      `${FILE}: unknown key "failunder"; expected one of cert, key, passphraseEnv, failUnder, endpoint, ca, timeoutMs`,
+      `${FILE}: unknown key "failunder"; expected one of cert, key, passphraseEnv, failUnder, endpoint, ca, timeout, timeoutMs`,
     );
   });
 
@@ -53,8 +67,8 @@ describe('validateConfig', () => {
     [{ passphraseEnv: 'MY-VAR' }, 'key "passphraseEnv": expected an environment variable name (a string such as "APP_KEY_PASSPHRASE"), got the string "MY-VAR"'],
     [{ endpoint: 'http://example.com' }, 'key "endpoint": expected an https:// URL (a string), got the string "http://example.com"'],
     [{ ca: true }, 'key "ca": expected a string: the path of a PEM file of CA certificates, got boolean true'],
-    [{ timeoutMs: 0 }, 'key "timeoutMs": expected a whole number of milliseconds, more than 0, got the number 0'],
-    [{ timeoutMs: { ms: 5 } }, 'key "timeoutMs": expected a whole number of milliseconds, more than 0, got an object'],
+    [{ timeoutMs: 0 }, 'key "timeoutMs": expected a whole number of milliseconds, more than 0 and at most 2147483647, got the number 0'],
+    [{ timeoutMs: { ms: 5 } }, 'key "timeoutMs": expected a whole number of milliseconds, more than 0 and at most 2147483647, got an object'],
   ])('rejects %j', (raw, message) => {
     const error = errorOf(raw);
     expect(error.source).toBe(FILE);

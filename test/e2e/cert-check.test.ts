@@ -89,9 +89,9 @@ describe('the threshold', () => {
   });
 
   it.each([
-    [['--fail-under', 'soon'], /^aitoss: option '--fail-under <days>' argument 'soon' is invalid\. expected a whole number; see 'aitoss cert check --help'$/],
+    [['--fail-under', 'soon'], /^aitoss: --fail-under soon: expected a whole number; see 'aitoss cert check --help'$/],
     [['--fail-under', '-3'], /--fail-under/],
-    [['--format', 'xml'], /^aitoss: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json, github, prometheus\./],
+    [['--format', 'xml'], /^aitoss: --format xml: expected text, json, github or prometheus; see 'aitoss cert check --help'$/],
     [['--json', '--format', 'github'], /^aitoss: --json and --format github disagree; give one; see --help$/],
   ])('rejects %j as a usage error', async (extra, pattern) => {
     expectUsageError(await check(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, ...extra]), pattern);

@@ -198,9 +198,9 @@ describe('aitoss config', () => {
 
 describe('a bad configuration file', () => {
   it.each([
-    ['.aitossrc.json', JSON.stringify({ cert: 'a.crt', failunder: 7 }), 'unknown key "failunder"; expected one of cert, key, passphraseEnv, failUnder, endpoint, ca, timeoutMs'],
+    ['.aitossrc.json', JSON.stringify({ cert: 'a.crt', failunder: 7 }), 'unknown key "failunder"; expected one of cert, key, passphraseEnv, failUnder, endpoint, ca, timeout, timeoutMs'],
     ['.aitossrc.yaml', 'failUnder: "30"\n', 'key "failUnder": expected a whole number of days (0 or more), got the string "30"'],
-    ['aitoss.config.mjs', 'export default { timeoutMs: -1 };\n', 'key "timeoutMs": expected a whole number of milliseconds, more than 0, got the number -1'],
+    ['aitoss.config.mjs', 'export default { timeoutMs: -1 };\n', 'key "timeoutMs": expected a whole number of milliseconds, more than 0 and at most 2147483647, got the number -1'],
   ])('%s is an input error naming the file, the key and what was expected', async (name, content, message) => {
     const dir = project({ [name]: content, 'sub/.keep': '' });
     for (const args of [['cert', 'check', fixture('pairs/rsa-pkcs8.crt'), '--at', PIN], ['config']]) {

@@ -566,7 +566,7 @@ describe('credentials and settings', () => {
   it.each([
     ['a non-https URL', ['http://127.0.0.1:1/'], /ping speaks HTTPS only/],
     ['--count 0', ['https://127.0.0.1:1/', '--count', '0'], /--count.*1 or more/],
-    ['--timeout abc', ['https://127.0.0.1:1/', '--timeout', 'abc'], /--timeout.*whole number/],
+    ['--timeout abc', ['https://127.0.0.1:1/', '--timeout', 'abc'], /^aitoss: --timeout abc: expected a duration such as 10s, 500ms or 2m \(a bare number is milliseconds\); see 'aitoss ping --help'\n$/],
     ['a bad --method', ['https://127.0.0.1:1/', '--method', 'GE T'], /--method/],
     ['--cert without a key', ['https://127.0.0.1:1/', '--cert', 'CLIENT_PEM'], /no private key for the certificate .*--key/],
     ['a --ca file that does not exist', ['https://127.0.0.1:1/', '--ca', 'missing-root.pem'], /missing-root\.pem/],
