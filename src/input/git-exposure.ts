@@ -2,6 +2,12 @@
  * Which key files sit inside a git work tree without being ignored (and so are one
  * `git add .` away from being pushed). One `git check-ignore` per work tree, and only
  * when a `.git` is found above a key file; without git, nothing is reported.
+ *
+ * The work tree is one the user merely inspects, perhaps unpacked from an archive: its
+ * `.git/config` can name commands (git's gitsecurityboundary(7): "Git repository
+ * configuration and hooks are not covered"). `check-ignore` reads the index, and with
+ * `core.fsmonitor` set, reading the index runs that command. So git runs with
+ * everything it could execute turned off (GIT_ARGS, gitEnvironment()).
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -21,9 +27,10 @@ export async function unignoredInGit(paths: readonly string[], cwd: string): Pro
     const absolute = files.map((f) => resolve(cwd, f));
     // Loaded on first use: child_process costs ~8 ms of startup, and most runs find no .git.
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync('git', ['-C', root, 'check-ignore', '--stdin', '-z'], {
+    const result = spawnSync('git', ['-C', root, ...GIT_ARGS, 'check-ignore', '--stdin', '-z'], {
       input: `${absolute.join('\0')}\0`,
       encoding: 'utf8',
+      env: gitEnvironment(process.env),
       timeout: 5000,
     });
     // 0: some ignored, 1: none ignored; anything else (no git, not a repo): say nothing.
@@ -34,6 +41,52 @@ export async function unignoredInGit(paths: readonly string[], cwd: string): Pro
     });
   }
   return exposed;
+}
+
+/**
+ * Settings given on git's command line win over every configuration file, the
+ * repository's included. Each turns off something a repository's configuration could
+ * make git run, or write:
+ * - core.fsmonitor: the command git runs to ask which files changed, on reading the
+ *   index (check-ignore does); core.useBuiltinFSMonitor is its older name (git < 2.36).
+ * - core.hooksPath: no hook runs for check-ignore, but should a later git run one, there
+ *   is none to run.
+ * - core.pager, core.sshCommand, core.askPass, credential.helper, protocol.allow,
+ *   diff.external: commands git would start for a pager, a remote, a password, a diff;
+ *   none belongs in check-ignore, and none can be reached through it.
+ * - core.untrackedCache: the cache is a performance aid whose refresh writes the index.
+ * safe.directory is left as git has it: a work tree owned by another user is refused by
+ * git (exit 128), and then nothing is reported, rather than trusting that repository.
+ */
+export const GIT_ARGS: readonly string[] = [
+  '--no-pager',
+  '-c', 'core.fsmonitor=false',
+  '-c', 'core.useBuiltinFSMonitor=false',
+  '-c', 'core.hooksPath=/dev/null',
+  '-c', 'core.pager=cat',
+  '-c', 'core.sshCommand=false',
+  '-c', 'core.askPass=',
+  '-c', 'credential.helper=',
+  '-c', 'protocol.allow=never',
+  '-c', 'diff.external=',
+  '-c', 'core.untrackedCache=false',
+];
+
+/**
+ * git's environment: the caller's, less every GIT_* variable (GIT_DIR, GIT_WORK_TREE,
+ * GIT_INDEX_FILE would point git at another repository than the one found;
+ * GIT_CONFIG_PARAMETERS and GIT_CONFIG_COUNT add settings; the variables that choose the
+ * user's own and the system's configuration files stay), plus the ones that keep git
+ * from writing (GIT_OPTIONAL_LOCKS=0: no index refresh written back) and from asking
+ * (GIT_TERMINAL_PROMPT=0). The user's global configuration and the system's stay: their
+ * core.excludesFile decides what the user's `git add .` would take.
+ */
+const USER_CONFIG_CHOICES = new Set(['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM']);
+
+export function gitEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) if (!name.startsWith('GIT_') || USER_CONFIG_CHOICES.has(name)) clean[name] = value;
+  return { ...clean, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
 }
 
 function workTreeOf(dir: string, cache: Map<string, string | null>): string | null {
