@@ -26,9 +26,12 @@ AITOSS_ENDPOINT, AITOSS_TIMEOUT), then the configuration file, then the defaults
 
 The configuration file is the first found from the working directory upward among:
   ${SEARCH_PLACES.map((p) => (p === 'package.json' ? 'package.json ("aitoss" key)' : p)).join(', ')}
-or the one named by --config. Keys: cert, key, passphraseEnv, failUnder, endpoint, ca,
-timeout ("10s", "500ms", "2m", or milliseconds; timeoutMs is the older key in
-milliseconds). Paths in it are relative to the file.
+up to the repository root (.git), else the package root (package.json), never above the
+home directory; or the one named by --config. A file (or a directory on its path) that
+another user can write to is refused. This command says which file applies and why.
+Keys: cert, key, passphraseEnv, failUnder, endpoint, ca, timeout ("10s", "500ms", "2m",
+or milliseconds; timeoutMs is the older key in milliseconds). Paths in it are relative
+to the file.
 
 Examples:
   $ aitoss config
@@ -71,11 +74,19 @@ export function configJson(settings: Settings, passphraseSet: boolean) {
     const value = setting ? { value: setting.value, origin: setting.origin } : null;
     return [name, name === 'passphraseEnv' && value ? { ...value, set: passphraseSet } : value] as const;
   });
-  return { schemaVersion: 1, configFile: settings.configFile ?? null, settings: Object.fromEntries(entries) };
+  const search = settings.configSearch;
+  return {
+    schemaVersion: 1,
+    configFile: settings.configFile ?? null,
+    // null: the file was named by --config.
+    configSearch: search ? { from: search.from, stopAt: search.stopAt, stop: search.stop, skipped: search.skipped } : null,
+    settings: Object.fromEntries(entries),
+  };
 }
 
 export function renderConfigText(settings: Settings, passphraseSet: boolean, style: { dim(text: string): string }): string {
-  const rows: Array<[string, string, string]> = [['config file', settings.configFile ?? 'none found', '']];
+  const rows: Array<[string, string, string]> = [['config file', settings.configFile ?? 'none found', configFileWhy(settings)]];
+  for (const { file, reason } of settings.configSearch?.skipped ?? []) rows.push(['', `not used: ${file}`, reason]);
   for (const name of NAMES) {
     const setting = settings[name] as Setting<string | number> | undefined;
     if (!setting) {
@@ -86,8 +97,28 @@ export function renderConfigText(settings: Settings, passphraseSet: boolean, sty
     rows.push([name, String(setting.value), `${setting.origin}${note}`]);
   }
   const nameWidth = Math.max(...rows.map(([n]) => n.length)) + 2;
-  const valueWidth = Math.max(...rows.slice(1).map(([, v]) => v.length)) + 2;
+  const settingRows = rows.filter(([name]) => NAMES.includes(name as SettingName));
+  const valueWidth = Math.max(...settingRows.map(([, v]) => v.length)) + 2;
   return `${rows
-    .map(([name, value, origin]) => (origin ? `${name.padEnd(nameWidth)}${value.padEnd(valueWidth)}${style.dim(`(${origin})`)}` : `${name.padEnd(nameWidth)}${value}`))
+    .map(([name, value, origin]) =>
+      NAMES.includes(name as SettingName)
+        ? `${name.padEnd(nameWidth)}${value.padEnd(valueWidth)}${style.dim(`(${origin})`)}`
+        : `${name.padEnd(nameWidth)}${value}  ${style.dim(`(${origin})`)}`,
+    )
     .join('\n')}\n`;
+}
+
+const STOP_WHY = {
+  repository: 'the repository root: it holds .git',
+  package: 'the package root: it holds package.json, and no .git is above it',
+  home: 'your home directory',
+  'working-directory': 'no repository, package or home directory holds it: the working directory alone',
+} as const;
+
+/** Why this configuration file applies (or none): named by --config, or how the search went. */
+function configFileWhy(settings: Settings): string {
+  const search = settings.configSearch;
+  if (search === undefined) return 'named by --config';
+  const bounds = search.stopAt === search.from ? `searched ${search.from} only, ${STOP_WHY[search.stop]}` : `searched from ${search.from} up to ${search.stopAt}, ${STOP_WHY[search.stop]}`;
+  return settings.configFile === undefined ? bounds : `the first search place found; ${bounds}`;
 }

@@ -8,9 +8,10 @@
  * TypeScript with cosmiconfig. Loading cosmiconfig for a JSON or YAML file cost ~25 ms
  * a run (its own code, js-yaml, parse-json and their set-up).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { inputError } from '../core/errors.js';
+import { inputError, isAitossError } from '../core/errors.js';
 import { validateConfig, type FileConfig } from './schema.js';
 
 export const MODULE_NAME = 'aitoss';
@@ -40,45 +41,231 @@ export interface LoadedConfig {
 }
 
 /**
- * The configuration file that applies in `cwd`: the first of SEARCH_PLACES found in
- * `cwd` or the nearest directory above it (`package.json` counts only with an `aitoss`
- * key). Undefined when there is none. Reads directory listings only, plus package.json
- * files to look for the key.
+ * Where the upward search stops, as git, npm and cosmiconfig's "project" strategy do:
+ * - `repository`: the nearest directory holding `.git` (a directory, or the file of a
+ *   worktree or submodule), from the working directory up to the home directory;
+ * - `package`: outside a repository, the nearest directory holding `package.json`;
+ * - `home`: outside both, the home directory when the working directory is inside it;
+ * - `working-directory`: outside all of them, the working directory alone.
+ * Never above the home directory. Nothing above the stop is read, listed or loaded: a
+ * configuration file another user planted in a shared parent (`/tmp/x` above a job's
+ * folder) is out of reach, and an unreadable one there cannot break a run below it.
  */
-export function findConfigFile(cwd: string): string | undefined {
-  for (let dir = resolve(cwd); ; ) {
-    let names: Set<string>;
-    try {
-      names = new Set(readdirSync(dir));
-    } catch {
-      names = new Set();
-    }
-    for (const place of SEARCH_PLACES) {
-      if (!names.has(place)) continue;
-      const file = join(dir, place);
-      if (place === 'package.json' ? packageJsonHasKey(file) : isFile(file)) return file;
-    }
+export type SearchStop = 'repository' | 'package' | 'home' | 'working-directory';
+
+export interface ConfigSearch {
+  /** The working directory the search started from. */
+  from: string;
+  /** The last directory searched, and why the search stops there. */
+  stopAt: string;
+  stop: SearchStop;
+  /** The chosen file, undefined when none was found. */
+  file: string | undefined;
+  /** Candidates found and not used, each with why (package.json without the key, a nearer file wins). */
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+/** The home directory of the run: HOME when it is an absolute path, else the system's. */
+function homeDirectory(env: NodeJS.ProcessEnv): string {
+  const home = env.HOME;
+  return home !== undefined && isAbsolute(home) ? resolve(home) : resolve(homedir());
+}
+
+/** Where the search from `cwd` stops (see SearchStop). Looks only at the names `.git` and `package.json`. */
+export function searchBounds(cwd: string, home: string): { stopAt: string; stop: SearchStop } {
+  const start = resolve(cwd);
+  let packageRoot: string | undefined;
+  for (let dir = start; ; ) {
+    if (exists(join(dir, '.git'))) return { stopAt: dir, stop: 'repository' };
+    if (packageRoot === undefined && exists(join(dir, 'package.json'))) packageRoot = dir;
+    if (dir === home) return packageRoot !== undefined ? { stopAt: packageRoot, stop: 'package' } : { stopAt: home, stop: 'home' };
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) break;
     dir = parent;
   }
+  return packageRoot !== undefined ? { stopAt: packageRoot, stop: 'package' } : { stopAt: start, stop: 'working-directory' };
+}
+
+/**
+ * The configuration file that applies in `cwd`: the first of SEARCH_PLACES found in
+ * `cwd` or the nearest directory above it, up to the stop of searchBounds()
+ * (`package.json` counts only with an `aitoss` key). Each place is looked up by name
+ * (a stat), so a directory that may be searched but not listed (mode 0711) works. A
+ * candidate inside the bounds that cannot be examined (EACCES) is an input error: the
+ * settings it holds would otherwise be silently replaced by the defaults.
+ */
+export function searchConfigFile(cwd: string, home: string): ConfigSearch {
+  const from = resolve(cwd);
+  const { stopAt, stop } = searchBounds(from, home);
+  const search: ConfigSearch = { from, stopAt, stop, file: undefined, skipped: [] };
+  for (let dir = from; ; dir = dirname(dir)) {
+    for (const place of SEARCH_PLACES) {
+      const file = join(dir, place);
+      if (!isCandidateFile(file)) continue;
+      if (place === 'package.json' && !packageJsonHasKey(file)) {
+        search.skipped.push({ file, reason: `no "${MODULE_NAME}" key` });
+      } else if (search.file === undefined) {
+        search.file = file;
+      } else {
+        search.skipped.push({ file, reason: `${search.file} comes first` });
+      }
+    }
+    if (dir === stopAt || dirname(dir) === dir) return search;
+  }
+}
+
+/** findConfigFile for a caller that needs only the file (HOME from the process). */
+export function findConfigFile(cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return searchConfigFile(cwd, homeDirectory(env)).file;
 }
 
 /**
  * Load the configuration: the file named by `--config` (relative to `cwd`), or the one
- * found from `cwd` upward. Undefined when no file applies.
+ * found from `cwd` upward. Undefined when no file applies. Either way the file must be
+ * one no other user can change (trustedFile()).
  */
-export async function loadConfig(options: { cwd: string; configPath?: string }): Promise<LoadedConfig | undefined> {
+export async function loadConfig(options: LoadOptions): Promise<LoadedConfig | undefined> {
+  return (await loadConfigAndSearch(options)).loaded;
+}
+
+export interface LoadOptions {
+  cwd: string;
+  /** `--config FILE`: load this file, no search. */
+  configPath?: string;
+  /** HOME bounds the search (the process's environment when not given). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** loadConfig, with the search that found the file (undefined with --config), also when it found none. */
+export async function loadConfigAndSearch(options: LoadOptions): Promise<{ loaded: LoadedConfig | undefined; search: ConfigSearch | undefined }> {
   let file: string;
+  let search: ConfigSearch | undefined;
   if (options.configPath !== undefined) {
     file = isAbsolute(options.configPath) ? options.configPath : resolve(options.cwd, options.configPath);
     checkNamedFile(file, options.configPath);
   } else {
-    const found = findConfigFile(options.cwd);
-    if (found === undefined) return undefined;
-    file = found;
+    search = searchConfigFile(options.cwd, homeDirectory(options.env ?? process.env));
+    if (search.file === undefined) return { loaded: undefined, search };
+    file = search.file;
   }
-  return { file, config: validateConfig(await loadFile(file), file) };
+  const refusal = untrustedReason(file);
+  if (refusal !== undefined) throw inputError(file, `refused: ${refusal.problem}`, refusal.fix);
+  return { loaded: { file, config: await loadAndValidate(file) }, search };
+}
+
+/**
+ * Why `file` could be changed by another user, undefined when it cannot: the file and
+ * every directory on its path (symbolic links resolved, and the links' own directories
+ * too) must be owned by this user or root and writable by no group or other user, as
+ * OpenSSH's StrictModes requires of authorized_keys. One exception: a directory
+ * writable by all with the sticky bit (/tmp) is fine as a path component when owned by
+ * root or this user, since no one else can rename or replace what is in it. Windows
+ * has no such modes to read: no check there.
+ */
+export function untrustedReason(file: string): { problem: string; fix: string } | undefined {
+  if (process.getuid === undefined) return undefined;
+  const uid = process.getuid();
+  const fix = (path: string, what: 'file' | 'directory') =>
+    `only a ${what} of your own (or root's) that no one else can write to is loaded: run chown and chmod go-w on ${path}, or put the settings in flags or AITOSS_* variables`;
+  const check = (path: string, what: 'file' | 'directory', info: { uid: number; mode: number }) => {
+    const label = what === 'file' ? 'the configuration file' : `its directory ${path}`;
+    if (info.uid !== uid && info.uid !== 0) return { problem: `${label} is owned by uid ${info.uid}, not by you (uid ${uid}) or root`, fix: fix(path, what) };
+    const sticky = what === 'directory' && (info.mode & 0o1000) !== 0;
+    if ((info.mode & 0o022) !== 0 && !sticky) {
+      const mode = (info.mode & 0o7777).toString(8).padStart(4, '0');
+      return { problem: `${label} is writable by ${(info.mode & 0o002) !== 0 ? 'every user' : 'its group'} (mode ${mode})`, fix: fix(path, what) };
+    }
+    return undefined;
+  };
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch (error) {
+    return { problem: `cannot be examined (${(error as { code?: string }).code ?? 'error'})`, fix: 'check the path and its permissions' };
+  }
+  const paths = new Set<string>([real]);
+  for (let dir = dirname(real); ; dir = dirname(dir)) {
+    paths.add(dir);
+    if (dirname(dir) === dir) break;
+  }
+  // The directories of the path as named, when a symbolic link leads elsewhere.
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    paths.add(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const path of paths) {
+    let info;
+    try {
+      info = statSync(path);
+    } catch (error) {
+      return { problem: `${path} cannot be examined (${(error as { code?: string }).code ?? 'error'})`, fix: 'check the path and its permissions' };
+    }
+    const reason = check(path, path === real ? 'file' : 'directory', info);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+/** Whether `path` names a configuration candidate: a file (absent or not a file: no). */
+function isCandidateFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw inputError(path, `the configuration candidate cannot be examined (${code ?? 'error'})`, 'fix its permissions, or name the configuration with --config FILE');
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    // Absent, or in a directory this user cannot search: not a stop.
+    return false;
+  }
+}
+
+/**
+ * How long a JavaScript or TypeScript configuration may take to load (its module, and
+ * a promise it exports). A run waits for nothing else that long before it starts.
+ */
+export const CONFIG_LOAD_TIMEOUT_MS = 10_000;
+
+/** The configuration file being loaded right now, for the CLI's last word should the run end meanwhile. */
+let loading: string | undefined;
+export function configBeingLoaded(): string | undefined {
+  return loading;
+}
+
+/**
+ * The file's settings, validated. Code in a JavaScript configuration runs while its
+ * values are read (a getter, a Proxy): its values are copied once, and an exception
+ * thrown meanwhile is the file's error, not aitoss's.
+ */
+async function loadAndValidate(file: string): Promise<FileConfig> {
+  loading = file;
+  let value: unknown;
+  try {
+    value = await loadFile(file);
+  } finally {
+    loading = undefined;
+  }
+  try {
+    return validateConfig(plainCopy(value), file);
+  } catch (error) {
+    if (isAitossError(error)) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw inputError(file, `reading the configuration's values threw: ${detail.split('\n')[0]}`, 'fix the file or name another with --config FILE', error);
+  }
+}
+
+/** An object's own enumerable values, each read once; anything else as it is. */
+function plainCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const source = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(source).map((key) => [key, source[key]]));
 }
 
 /** The file's settings, read by the parser of its format (see the top of this file). */
@@ -155,11 +342,23 @@ async function loadWithCosmiconfig(file: string): Promise<unknown> {
     searchStrategy: 'none',
     cache: false,
   });
+  // The timer does not keep the process alive: a promise that never settles, with nothing
+  // else pending, ends the event loop at once, and the CLI says so (configBeingLoaded()).
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(inputError(file, `the configuration did not finish loading within ${CONFIG_LOAD_TIMEOUT_MS / 1000} s`, 'a JavaScript configuration must export its settings, or a promise that settles')),
+      CONFIG_LOAD_TIMEOUT_MS,
+    );
+    timer.unref();
+  });
   try {
-    const result = await explorer.load(file);
+    const result = await Promise.race([explorer.load(file), timeout]);
     return result?.config;
   } catch (error) {
-    throw describeLoadError(error, file);
+    throw isAitossError(error) ? error : describeLoadError(error, file);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -207,14 +406,6 @@ function checkNamedFile(file: string, given: string): void {
   if (!info.isFile()) throw inputError(given, 'is not a file (given as --config)');
   if (!LOADABLE_EXTENSIONS.has(extname(file))) {
     throw inputError(given, `configuration files ending in ${extname(file)} cannot be loaded`, 'use .json, .yaml, .yml, .js, .cjs, .mjs, .ts or no extension (JSON or YAML)');
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -9,7 +9,7 @@ import { parseDuration } from '../core/duration.js';
 import { inputError } from '../core/errors.js';
 import { DEFAULT_FAIL_UNDER } from '../core/verdict.js';
 import { PASSPHRASE_ENV, type CredentialRequest } from '../input/credentials.js';
-import { loadConfig } from './load-config.js';
+import { loadConfigAndSearch, type ConfigSearch } from './load-config.js';
 import { isHttpsUrl, type FileConfig } from './schema.js';
 
 export const DEFAULT_ENDPOINT = 'https://apps-in-toss-api.toss.im/';
@@ -32,6 +32,8 @@ export interface SettingFlags extends FileConfig {
 export interface Settings {
   /** The configuration file that was read, if any. */
   configFile: string | undefined;
+  /** How it was found: undefined when named by --config. */
+  configSearch: ConfigSearch | undefined;
   cert: Setting<string> | undefined;
   key: Setting<string> | undefined;
   passphraseEnv: Setting<string>;
@@ -56,7 +58,7 @@ export const SETTING_ENV = {
 } as const;
 
 export async function resolveSettings(flags: SettingFlags, io: SettingsIO): Promise<Settings> {
-  const loaded = await loadConfig({ cwd: io.cwd, configPath: flags.config });
+  const { loaded, search } = await loadConfigAndSearch({ cwd: io.cwd, configPath: flags.config, env: io.env });
   const file = loaded?.config ?? {};
   const fileOrigin = loaded?.file ?? '';
   const fromFile = <K extends keyof FileConfig>(key: K): Setting<NonNullable<FileConfig[K]>> | undefined => {
@@ -71,6 +73,7 @@ export async function resolveSettings(flags: SettingFlags, io: SettingsIO): Prom
 
   return {
     configFile: loaded?.file,
+    configSearch: search,
     cert: flag(flags.cert) ?? envSource(SETTING_ENV.cert, io.env) ?? pathFromFile('cert'),
     key: flag(flags.key) ?? envSource(SETTING_ENV.key, io.env) ?? pathFromFile('key'),
     passphraseEnv: flag(flags.passphraseEnv) ?? fromFile('passphraseEnv') ?? { value: PASSPHRASE_ENV, origin: 'default' },

@@ -2,13 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeLoadError, findConfigFile, loadConfig, SEARCH_PLACES } from '../../src/config/load-config.js';
+import { describeLoadError, findConfigFile, loadConfig, SEARCH_PLACES, searchBounds, searchConfigFile } from '../../src/config/load-config.js';
 import { AitossError } from '../../src/core/errors.js';
 
 let root: string;
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'aitoss-config-'));
+  // A repository root: the search stops here.
+  mkdirSync(join(root, '.git'));
 });
 afterEach(() => {
   rmSync(root, { recursive: true, force: true });
@@ -173,5 +175,31 @@ describe('describeLoadError', () => {
   it('keeps the first line of other errors', () => {
     const error = describeLoadError(new Error('YAML Error in /p/.aitossrc:\nbad indentation\n  at line 2'), '/p/.aitossrc');
     expect(error.message).toBe('the configuration file could not be loaded (YAML): bad indentation');
+  });
+});
+
+describe('searchBounds: where the upward search stops', () => {
+  it('at the repository root, even past a nearer package.json (a monorepo)', () => {
+    write('packages/app/package.json', '{"name":"app"}');
+    mkdirSync(join(root, 'packages/app/src'));
+    expect(searchBounds(join(root, 'packages/app/src'), '/nonexistent-home')).toEqual({ stopAt: root, stop: 'repository' });
+  });
+
+  it('outside a repository at the package root, then the home directory, else the working directory alone', () => {
+    rmSync(join(root, '.git'), { recursive: true });
+    const file = write('.aitossrc.json', '{"failUnder": 3}');
+    mkdirSync(join(root, 'home/me/project/deep'), { recursive: true });
+    const home = join(root, 'home/me');
+    const deep = join(home, 'project/deep');
+    expect(searchBounds(deep, home)).toEqual({ stopAt: home, stop: 'home' });
+    // Never above the home directory: the file above it is not found.
+    expect(searchConfigFile(deep, home).file).toBeUndefined();
+    write('home/me/project/package.json', '{"name":"p"}');
+    expect(searchBounds(deep, home)).toEqual({ stopAt: join(home, 'project'), stop: 'package' });
+    // Outside home, no repository, no package: the working directory alone.
+    mkdirSync(join(root, 'job'));
+    expect(searchBounds(join(root, 'job'), home)).toEqual({ stopAt: join(root, 'job'), stop: 'working-directory' });
+    expect(searchConfigFile(join(root, 'job'), home).file).toBeUndefined();
+    expect(searchConfigFile(root, home).file).toBe(file);
   });
 });

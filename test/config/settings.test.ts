@@ -17,6 +17,8 @@ import { fixtureBytes } from '../helpers/fixtures.js';
 let root: string;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'aitoss-settings-'));
+  // A repository root: the configuration search stops here.
+  mkdirSync(join(root, '.git'));
 });
 afterEach(() => {
   rmSync(root, { recursive: true, force: true });
@@ -35,6 +37,7 @@ describe('resolveSettings', () => {
     const settings = await resolve();
     expect(settings).toEqual({
       configFile: undefined,
+      configSearch: { from: root, stopAt: root, stop: 'repository', file: undefined, skipped: [] },
       cert: undefined,
       key: undefined,
       passphraseEnv: { value: 'AITOSS_KEY_PASSPHRASE', origin: 'default' },

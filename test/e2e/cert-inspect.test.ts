@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, PIN, runCli, type CliResult, type RunOptions } from './helpers.js';
+import { isRoot, OTHER_UID, sharedTempDir } from '../helpers/other-user.js';
 
 const PASSPHRASE = 'fixture-passphrase';
 const KEY_FILE_CODES = ['key-permissions', 'key-in-git'];
@@ -231,10 +232,10 @@ describe('bad input: one line naming the file, exit 2', () => {
   });
 
   it('a directory that cannot be read', async () => {
-    if (process.getuid?.() === 0) return; // root reads everything; the hardening suite covers this with a FIFO
-    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    // Root reads everything: as root, the CLI runs as another user (test/helpers/other-user.ts).
+    const dir = isRoot() ? sharedTempDir() : mkdtempSync(join(tmpdir(), 'aitoss-'));
     mkdirSync(join(dir, 'locked'), { mode: 0o000 });
-    expectInputError(await inspect([join(dir, 'locked')]), /permission denied/);
+    expectInputError(await inspect([join(dir, 'locked')], isRoot() ? { uid: OTHER_UID, cwd: '/' } : {}), /permission denied/);
   });
 });
 

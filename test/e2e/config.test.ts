@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, fixture, PIN, ROOT, runCli, type CliResult, type RunOptions } from './helpers.js';
+import { OTHER_UID, requireRoot, sharedTempDir } from '../helpers/other-user.js';
 
 const tempDirs: string[] = [];
 
@@ -17,10 +18,14 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A project directory in the system's temp folder with the given files (contents as text). */
+/**
+ * A project directory in the system's temp folder with the given files (contents as
+ * text): a repository root (it holds .git), where the configuration search stops.
+ */
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'aitoss-config-e2e-'));
   tempDirs.push(dir);
+  mkdirSync(join(dir, '.git'));
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), content);
@@ -148,6 +153,7 @@ describe('precedence: flag, then environment, then file, then default', () => {
     expect(JSON.parse(result.stdout)).toEqual({
       schemaVersion: 1,
       configFile: file,
+      configSearch: { from: dir, stopAt: dir, stop: 'repository', skipped: [] },
       settings: {
         cert: { value: join('certs', 'app.crt'), origin: file },
         key: { value: 'env:SECRET_KEY', origin: 'env:AITOSS_KEY' },
@@ -168,7 +174,7 @@ describe('aitoss config', () => {
     const result = await run(['config'], { cwd: join(dir), env: { APP_PASS: 'hunter2-secret' } });
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`config file    ${file}`);
+    expect(lines[0]).toBe(`config file    ${file}  (the first search place found; searched ${dir} only, the repository root: it holds .git)`);
     expect(lines).toContainEqual(expect.stringMatching(/^cert {11}- +\(not set\)$/));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^failUnder {6}14 +\\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`)));
     expect(lines).toContainEqual(expect.stringMatching(/^passphraseEnv {2}APP_PASS +\(.*; the variable is set\)$/));
@@ -176,10 +182,27 @@ describe('aitoss config', () => {
     expect(result.stdout).not.toContain('hunter2-secret');
   });
 
-  it('says when no file was found', async () => {
-    const result = await run(['config'], { cwd: project({}) });
+  it('says when no file was found, and where it looked', async () => {
+    const dir = project({ 'a/b/.keep': '' });
+    const result = await run(['config'], { cwd: join(dir, 'a/b') });
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n')[0]).toBe('config file    none found');
+    expect(result.stdout.split('\n')[0]).toBe(`config file    none found  (searched from ${join(dir, 'a/b')} up to ${dir}, the repository root: it holds .git)`);
+  });
+
+  it('says which candidates it did not use, and why', async () => {
+    const dir = project({ 'app/package.json': '{"name":"app"}', 'app/.aitossrc.yaml': 'failUnder: 3\n', '.aitossrc.json': '{}' });
+    const result = await run(['config'], { cwd: join(dir, 'app') });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^config file    ${join(dir, 'app/.aitossrc.yaml')}  \\(the first search place found; searched from`));
+    expect(lines[1]).toBe(`               not used: ${join(dir, 'app/package.json')}  (no "aitoss" key)`);
+    expect(lines[2]).toBe(`               not used: ${join(dir, '.aitossrc.json')}  (${join(dir, 'app/.aitossrc.yaml')} comes first)`);
+    const json = JSON.parse((await run(['config', '--json'], { cwd: join(dir, 'app') })).stdout);
+    expect(json.configSearch.skipped).toEqual([
+      { file: join(dir, 'app/package.json'), reason: 'no "aitoss" key' },
+      { file: join(dir, '.aitossrc.json'), reason: `${join(dir, 'app/.aitossrc.yaml')} comes first` },
+    ]);
+    expect((await run(['config', '--json', '--config', '.aitossrc.json'], { cwd: dir })).stdout).toMatch(/"configSearch": null/);
   });
 
   it('never prints a certificate or key held in the environment', async () => {
@@ -228,5 +251,96 @@ describe('a bad configuration file', () => {
     const result = await run(['cert', 'check', fixture('pairs/rsa-pkcs8.crt'), '--at', PIN], { cwd: project({}), env: { AITOSS_FAIL_UNDER: 'thirty' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('aitoss: env:AITOSS_FAIL_UNDER: expected a whole number of days (0 or more), got "thirty"\n');
+  });
+});
+
+describe('what configuration is loaded: the search bounds and the owner and mode checks', () => {
+  /** A JavaScript configuration that would pass any gate, and says so by writing `marker`. */
+  const hostileConfig = (marker: string) => `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nmodule.exports = { failUnder: 0 };\n`;
+  const check = ['cert', 'check', EXPIRING.cert, '--at', PIN];
+
+  it('a configuration planted in a shared parent above the working directory is never loaded', async () => {
+    requireRoot('a file planted by another user');
+    const shared = sharedTempDir();
+    chmodSync(shared, 0o1777);
+    const marker = join(shared, 'ran');
+    writeFileSync(join(shared, '.aitossrc.cjs'), hostileConfig(marker));
+    chownSync(join(shared, '.aitossrc.cjs'), OTHER_UID, OTHER_UID);
+    // A plain folder and a repository below it; the gate must judge 20 days against the default 30.
+    mkdirSync(join(shared, 'job'));
+    mkdirSync(join(shared, 'repo/.git'), { recursive: true });
+    mkdirSync(join(shared, 'repo/sub'));
+    for (const cwd of [join(shared, 'job'), join(shared, 'repo/sub')]) {
+      const result = await run(check, { cwd });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(1);
+      expect(result.stdout.split('\n')[0]).toBe(`FAIL  ${EXPIRING.cert}: 20 days left (< 30)`);
+      expect((await run(['config', '--json'], { cwd })).stdout).toMatch(/"configFile": null/);
+    }
+    expect(existsSync(marker)).toBe(false);
+    // Above the stop, even a file of root's own is out of reach: the bounds, not only the owner.
+    chownSync(join(shared, '.aitossrc.cjs'), 0, 0);
+    expect((await run(check, { cwd: join(shared, 'job') })).code).toBe(1);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("within the bounds, another user's file is refused: one line, exit 2, and its code never runs", async () => {
+    requireRoot('a file owned by another user');
+    const dir = project({ 'sub/.keep': '' });
+    const marker = join(dir, 'ran');
+    const file = join(dir, '.aitossrc.cjs');
+    writeFileSync(file, hostileConfig(marker));
+    chownSync(file, OTHER_UID, OTHER_UID);
+    for (const [args, cwd] of [
+      [check, join(dir, 'sub')],
+      [['config'], dir],
+      [['config', '--config', file], '/'],
+    ] as const) {
+      const result = await run([...args], { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        `aitoss: ${file}: refused: the configuration file is owned by uid ${OTHER_UID}, not by you (uid 0) or root; only a file of your own (or root's) that no one else can write to is loaded: run chown and chmod go-w on ${file}, or put the settings in flags or AITOSS_* variables\n`,
+      );
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('a file, or a directory on its path, that others can write to is refused; a sticky shared directory is not', async () => {
+    const dir = project({ '.aitossrc.json': '{ "failUnder": 0 }', 'shared/ci.json': '{ "failUnder": 0 }' });
+    chmodSync(join(dir, '.aitossrc.json'), 0o664);
+    const groupWritable = await run(check, { cwd: dir });
+    expect(groupWritable.code).toBe(2);
+    expect(groupWritable.stderr).toMatch(new RegExp(`^aitoss: ${join(dir, '.aitossrc.json')}: refused: the configuration file is writable by its group \\(mode 0664\\); .*chmod go-w`));
+    rmSync(join(dir, '.aitossrc.json'));
+    chmodSync(join(dir, 'shared'), 0o777);
+    const openDirectory = await run([...check, '--config', 'shared/ci.json'], { cwd: dir });
+    expect(openDirectory.code).toBe(2);
+    expect(openDirectory.stderr).toMatch(new RegExp(`refused: its directory ${join(dir, 'shared')} is writable by every user \\(mode 0777\\)`));
+    expect(openDirectory.stderr.split('\n')).toHaveLength(2);
+    // Like /tmp: writable by all, sticky, and the file in it this user's own.
+    chmodSync(join(dir, 'shared'), 0o1777);
+    const sticky = await run([...check, '--config', 'shared/ci.json'], { cwd: dir });
+    expect(sticky.stderr).toBe('');
+    expect(sticky.code).toBe(0);
+  });
+
+  it('an unreadable configuration above the project does not break a run below it; an unreadable candidate inside it is an error', async () => {
+    requireRoot('a file this user cannot read');
+    const base = sharedTempDir();
+    writeFileSync(join(base, '.aitossrc.json'), '{ "failUnder": 0 }', { mode: 0o000 });
+    mkdirSync(join(base, 'locked'), { mode: 0o000 });
+    const repo = join(base, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    chownSync(repo, OTHER_UID, OTHER_UID);
+    const asOther = { uid: OTHER_UID, cwd: repo };
+    const clean = await run([...check], asOther);
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(1);
+    // Inside the bounds: root's file (trusted) that this user cannot read.
+    writeFileSync(join(repo, '.aitossrc.yaml'), 'failUnder: 0\n', { mode: 0o600 });
+    const unreadable = await run([...check], asOther);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toBe(`aitoss: ${join(repo, '.aitossrc.yaml')}: cannot be read (EACCES)\n`);
   });
 });

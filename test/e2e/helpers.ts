@@ -1,6 +1,7 @@
 /** Running the built CLI as a child process, as a user would. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cliForOtherUser } from '../helpers/other-user.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = `${ROOT}bin/aitoss.cjs`;
@@ -20,7 +21,10 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   input?: string | Buffer;
   timeoutMs?: number;
-  /** Run as this user id (only possible when the tests run as root). */
+  /**
+   * Run as this user id (only possible when the tests run as root), from a copy of the
+   * CLI that user can read (test/helpers/other-user.ts).
+   */
   uid?: number;
   /** More secrets (e.g. keys a test generated) that must not appear in any output. */
   secrets?: readonly string[];
@@ -37,7 +41,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const cli = options.uid === undefined ? { node: process.execPath, bin: BIN } : cliForOtherUser();
+    const child = spawn(cli.node, [cli.bin, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

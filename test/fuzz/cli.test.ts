@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixture, leakedKeyMaterial, PIN, runCli, type CliResult, type RunOptions } from '../e2e/helpers.js';
 import { FUZZ_RUNS } from './settings.js';
+import { isRoot, OTHER_UID, sharedTempDir } from '../helpers/other-user.js';
 
 /** Spawning costs ~100 ms a run: the CLI-level properties use a fraction of FUZZ_RUNS. */
 const CLI_RUNS = Math.max(10, Math.floor(FUZZ_RUNS / 8));
@@ -96,12 +97,13 @@ describe('special files', () => {
   });
 
   it('a directory without read permission', async () => {
-    const dir = join(work, 'locked');
+    // As root every directory is readable: run the CLI as another user to see the real
+    // error, in a directory that user can reach (the test's own is private), from a copy
+    // of the CLI it can read (the checkout may be private too).
+    const dir = join(isRoot() ? sharedTempDir() : work, 'locked');
     mkdirSync(dir);
-    chmodSync(work, 0o755);
     chmodSync(dir, 0o000);
-    // As root every directory is readable: run the CLI as nobody to see the real error.
-    const options = process.getuid?.() === 0 ? { uid: 65534 } : {};
+    const options = isRoot() ? { uid: OTHER_UID, cwd: '/' } : {};
     const result = await inspect([dir], options);
     expectWellBehaved(result, [2]);
     expect(result.stderr).toMatch(/locked: permission denied/);
