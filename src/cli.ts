@@ -4,7 +4,8 @@
  * input error, 130/143 a command stopped by SIGINT/SIGTERM). Nothing below this file
  * exits the process.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { configBeingLoaded } from './config/load-config.js';
 import { Command, CommanderError } from 'commander';
 import { escapeControlCharacters, isAitossError } from './core/errors.js';
 import { certInspectCommand } from './commands/cert-inspect.js';
@@ -37,108 +38,116 @@ const processSignals: SignalSource = {
 };
 
 /**
- * Run as the process (bin/aitoss.cjs): main() decides the exit code. The process then
- * ends at once when all output has reached the operating system, rather than after one
- * more turn of the event loop, which runs the tasks V8 has queued by then (on most runs
- * a young-generation GC, ~1 ms, of no use to a process about to end). Output still
- * queued (a pipe is asynchronous on some platforms) is left to flush as usual.
+ * Run as the process (bin/aitoss.cjs): main() decides the exit code, and nothing ends
+ * the run with success before it has: should the event loop drain while main() still
+ * waits (a JavaScript configuration whose promise never settles), or code it loaded
+ * call process.exit(), the 'exit' listener turns that into one line and a failing code.
  */
 export async function run(argv: readonly string[]): Promise<void> {
-  const io = processIO();
-  process.exitCode = await main(argv, io);
-  if (io.outputFlushed()) process.exit();
+  let finished = false;
+  process.on('exit', () => {
+    if (!finished) unfinishedRun();
+  });
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (error) {
+    // The directory was removed under the shell (or a parent made unsearchable).
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    lastWord(`aitoss: the working directory cannot be found (${code}): it was removed, or a directory above it cannot be searched; cd to an existing directory and run again\n`);
+    finished = true;
+    process.exitCode = EXIT.input;
+    return;
+  }
+  const io = processIO(cwd);
+  const code = await main(argv, io);
+  finished = true;
+  // The command has finished: what a JavaScript configuration left running (a timer, a
+  // socket) does not keep the process alive. It ends once the output has been handed
+  // over, and a failure to write it (reported as an 'error' event) has been heard.
+  for (const stream of [process.stdout, process.stderr]) await new Promise<void>((resolve) => stream.write('', () => resolve()));
+  await new Promise((resolve) => setImmediate(resolve));
+  process.exitCode = io.outputFailed() ? EXIT.input : code;
+  process.exit();
+}
+
+/** Why the process is ending before main() returned, as its last line and exit code. */
+function unfinishedRun(): void {
+  const file = configBeingLoaded();
+  if (file !== undefined) {
+    lastWord(`aitoss: ${escapeControlCharacters(file)}: the configuration never finished loading (a promise that never settles, or it ended the process); no result; a JavaScript configuration must export its settings, or a promise that settles\n`);
+    process.exitCode = EXIT.input;
+  } else {
+    lastWord('aitoss: internal error: the run ended before its command finished; no result; please report it\n');
+    process.exitCode = EXIT.bug;
+  }
+}
+
+/** One line to stderr, written at once (the process may be ending); nowhere to report a failure. */
+function lastWord(line: string): void {
+  try {
+    writeSync(2, line);
+  } catch {
+    // stderr is closed or full.
+  }
 }
 
 /**
- * The process as a command sees it. Standard output is written to its descriptor
- * (directStdout); stderr is built on first use (process.stderr over a pipe loads
- * node:net, ~3 ms, and most runs never write to it, nor read stdin).
+ * The process as a command sees it. A closed pipe on an output (`aitoss cert inspect dir
+ * | head -1`) silences it and the run ends with its own exit code. Any other failure to
+ * write standard output (a full disk: ENOSPC) is said in one line on stderr, and the
+ * run exits 2: its report did not reach the reader. (process.stdout throws a file's
+ * error from write(); a pipe's arrives as an 'error' event.)
  */
-export function processIO(): CliIO & { outputFlushed(): boolean } {
-  let stdout: (OutputStream & { readonly writableLength: number }) | undefined;
-  let stderr: NodeJS.WriteStream | undefined;
+export function processIO(cwd: string): CliIO & { outputFailed(): boolean } {
+  let failed = false;
+  const stdout = guardedOutput(process.stdout, (error) => {
+    if (failed) return;
+    failed = true;
+    const code = error.code ?? 'error';
+    lastWord(`aitoss: standard output: cannot write the report (${code}${error.code === 'ENOSPC' ? ': no space left on device' : ''}); no result\n`);
+    // main() may have returned already (a pipe reports late): the exit code says it now.
+    process.exitCode = EXIT.input;
+  });
+  const stderr = guardedOutput(process.stderr, () => {
+    // Nowhere to say it: the exit code still tells the outcome.
+  });
   return {
-    outputFlushed: () => (stdout?.writableLength ?? 0) === 0 && (stderr?.writableLength ?? 0) === 0,
-    get stdout() {
-      return (stdout ??= process.platform === 'win32' ? closedPipeEndsRun(process.stdout) : directStdout());
-    },
-    get stderr() {
-      return (stderr ??= closedPipeEndsRun(process.stderr));
-    },
-    get stdin() {
-      return process.stdin;
-    },
-    // A pipe or a file is no terminal: one fstat answers without loading node:tty.
-    stderrIsTerminal: async () => stderr?.isTTY ?? (isCharacterDevice(2) && (await import('node:tty')).isatty(2)),
+    outputFailed: () => failed,
+    stdout,
+    stderr,
+    stdin: process.stdin,
+    stderrIsTerminal: async () => process.stderr.isTTY === true,
     env: process.env,
-    cwd: process.cwd(),
+    cwd,
     now: () => new Date(),
     signals: processSignals,
   };
 }
 
-/** A closed pipe on an output (`aitoss cert inspect dir | head -1`) ends the run quietly. */
-function closedPipeEndsRun(stream: NodeJS.WriteStream): NodeJS.WriteStream {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') endOnClosedPipe();
-    throw error;
-  });
-  return stream;
-}
-
-function endOnClosedPipe(): never {
-  process.exit(process.exitCode ?? 0);
-}
-
-/**
- * Standard output written to descriptor 1 with write(2) (fs.writeSync), not through
- * process.stdout. A command writes its report once, at its end, and building
- * process.stdout for it costs more than the write: ~1.5 ms over a file and ~4.5 ms over
- * a pipe (it loads node:net), on every CI run. Should the descriptor refuse to block (a
- * non-blocking pipe: EAGAIN), the rest and all that follows goes through process.stdout,
- * which waits for the reader. A closed pipe (EPIPE) ends the run quietly, as with the
- * stream. Not on Windows, whose console wants the stream's UTF-16 conversion.
- */
-function directStdout(): OutputStream & { readonly writableLength: number } {
-  let stream: NodeJS.WriteStream | undefined;
-  let terminal: boolean | undefined;
+/** `stream`, whose write errors go to `onFailure`, once; a closed pipe (EPIPE) silences it. */
+function guardedOutput(stream: NodeJS.WriteStream, onFailure: (error: NodeJS.ErrnoException) => void): OutputStream {
+  let closed = false;
+  const fail = (error: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    if (error.code !== 'EPIPE') onFailure(error);
+  };
+  stream.on('error', fail);
   return {
     get isTTY() {
-      // Only a character device can be a terminal: a pipe or a file is told by one fstat.
-      return (terminal ??= isCharacterDevice(1) && process.stdout.isTTY === true);
-    },
-    get writableLength() {
-      return stream?.writableLength ?? 0;
+      return stream.isTTY;
     },
     write(chunk: string): boolean {
-      if (stream) return stream.write(chunk);
-      const bytes = Buffer.from(chunk, 'utf8');
-      let written = 0;
+      if (closed) return true;
       try {
-        while (written < bytes.length) {
-          const n = writeSync(1, bytes, written);
-          // No progress: let the stream wait for the descriptor, as for EAGAIN.
-          if (n <= 0) break;
-          written += n;
-        }
-        if (written === bytes.length) return true;
+        return stream.write(chunk);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') endOnClosedPipe();
-        if (code !== 'EAGAIN') throw error;
+        fail(error as NodeJS.ErrnoException);
+        return true;
       }
-      stream = closedPipeEndsRun(process.stdout);
-      return stream.write(bytes.subarray(written));
     },
   };
-}
-
-function isCharacterDevice(fd: number): boolean {
-  try {
-    return fstatSync(fd).isCharacterDevice();
-  } catch {
-    return false;
-  }
 }
 
 /** The commands, by the words that name them. */
@@ -247,7 +256,7 @@ export function usageLine(text: string, command: Command): string {
   return `${escapeControlCharacters(line)}${hint}; see '${names.join(' ')} --help'`;
 }
 
-export async function main(givenArgv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(givenArgv: readonly string[], io: CliIO = processIO(process.cwd())): Promise<number> {
   let outcome: Outcome | undefined;
   const ctx: CommandContext = { io, color: undefined, setOutcome: (o) => (outcome = o) };
   const argv = routeHelp(givenArgv);
