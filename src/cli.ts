@@ -62,6 +62,7 @@ export async function run(argv: readonly string[]): Promise<void> {
   const io = processIO(cwd);
   const code = await main(argv, io);
   finished = true;
+  process.exitCode = code;
   // The command has finished: what a JavaScript configuration left running (a timer, a
   // socket) does not keep the process alive. It ends once the output has been handed
   // over, and a failure to write it (reported as an 'error' event) has been heard.
@@ -109,9 +110,18 @@ export function processIO(cwd: string): CliIO & { outputFailed(): boolean } {
     // main() may have returned already (a pipe reports late): the exit code says it now.
     process.exitCode = EXIT.input;
   });
-  const stderr = guardedOutput(process.stderr, () => {
-    // Nowhere to say it: the exit code still tells the outcome.
-  });
+  // stderr stays the stream itself (ping's spinner draws on it); a failure to write to it
+  // has nowhere to be said, and the exit code still tells the outcome.
+  const stderr = process.stderr;
+  stderr.on('error', () => {});
+  const write = stderr.write;
+  stderr.write = function writeOrDrop(this: NodeJS.WriteStream, ...args: Parameters<typeof write>) {
+    try {
+      return Reflect.apply(write, this, args) as boolean;
+    } catch {
+      return true;
+    }
+  } as typeof write;
   return {
     outputFailed: () => failed,
     stdout,

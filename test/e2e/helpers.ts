@@ -62,6 +62,8 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
       if (leaked) reject(new Error(`aitoss ${args.join(' ')} printed private key material: ${leaked.slice(0, 12)}…`));
       else resolve(result);
     });
+    // A run that ends before reading its input (most do) closes the pipe: not an error of the test.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }

@@ -86,6 +86,12 @@ describe('the process around the run', () => {
     expect(result.stderr).toBe('aitoss: standard output: cannot write the report (ENOSPC: no space left on device); no result\n');
   });
 
+  it('standard error on a full device: the exit code still tells the outcome', () => {
+    const result = spawnSync('sh', ['-c', 'exec "$1" "$2" cert inspect "$3" 2>/dev/full', 'sh', process.execPath, BIN, '/nonexistent/app.crt'], { env: cleanEnv(), encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+
   it('a closed pipe silences the output, and the exit code is still the verdict', () => {
     for (const [args, code] of [
       [CHECK_EXPIRED, 1],
