@@ -64,22 +64,30 @@ What it does:
      TLS version, cipher and ALPN, the server chain with days left, whether the server
      asked for a client certificate and which one was sent, and the HTTP status.
   A failure names its phase (dns, connect, proxy, timeout, tls, server-certificate,
-  client-certificate, http) with one line of hint. Any HTTP status counts as success
-  unless the response itself rejects the client certificate.
+  client-certificate, http) with one line of hint.
 
-  Without a certificate or key configured, ping goes without a client certificate and
-  shows what the server does then (the platform's ERR_NETWORK).
+  OK (exit 0) only when, read from the connection itself: the handshake completed and
+  the server certificate verified (or --insecure); the server asked for a client
+  certificate; ours actually went out (a non-empty Certificate message on the wire:
+  OpenSSL withholds one whose key type or issuer does not fit what the server asked);
+  no TLS alert followed; and the HTTP answer is no rejection (a certificate error page,
+  495, 496, 421; 401/403 when anything above is doubtful). A 401/403 after a certificate
+  that was requested, sent and issued by a CA the server lists is OK with a warning.
+  A fact that can't be read (TLS 1.2 renegotiation) is shown as "not verified on the
+  wire", and the HTTP status decides.
+
+  Without a certificate or key configured, ping goes without a client certificate,
+  shows what the server does then (the platform's ERR_NETWORK), and exits 1.
 
 Examples:
   $ aitoss ping --cert app.crt --key app.key
   $ aitoss ping https://apps-in-toss-api.toss.im/ --cert env:AITOSS_CERT --key env:AITOSS_KEY --json
   $ aitoss ping --count 20                     min/median/max of every phase
-  $ aitoss ping https://staging.internal/ --ca corp-root.pem --servername api.internal
+  $ aitoss ping https://10.0.0.5/ --cacert corp-root.pem --servername api.internal
   $ HTTPS_PROXY=http://proxy:3128 aitoss ping   through a CONNECT proxy (--no-proxy: direct)
 
 Exit codes:
-  0    the handshake completed and the server answered without rejecting the certificate
-       (every attempt, with --count)
+  0    mTLS proven as above (every attempt, with --count)
   1    the local pre-check failed, or an attempt failed (the phase and a hint are shown)
   2    usage or input error (bad option, non-https URL, unreadable certificate, key or --ca)
   130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM`;
@@ -97,8 +105,8 @@ export function pingCommand(ctx: CommandContext): Command {
       .description('run a real mTLS handshake and request against the Apps in Toss API: timings and a diagnosis')
       .argument('[url]', 'https:// URL to call (default: the endpoint setting, https://apps-in-toss-api.toss.im/)'),
   )
-    .option('--ca <file>', 'extra trusted CA certificates (PEM), beside the system ones: a private CA or a TLS-inspecting proxy')
-    .option('--servername <name>', 'name sent as SNI and checked against the server certificate (default: the URL host)')
+    .option('--cacert, --ca <file>', 'extra trusted CA certificates (PEM), beside the system ones: a private CA or a TLS-inspecting proxy (--cacert as in curl)')
+    .option('--servername <name>', 'name sent as SNI and as the Host header, and checked against the server certificate (default: the URL host)')
     .addOption(
       new Option('--timeout <duration>', `bound of each attempt, DNS to the end of the response: 10s, 500ms, 2m; a bare number is milliseconds (default: ${formatDuration(DEFAULT_TIMEOUT_MS)})`).argParser(
         parseTimeout,
@@ -107,7 +115,7 @@ export function pingCommand(ctx: CommandContext): Command {
     .addOption(new Option('-c, --count <n>', 'attempts to make; min/median/max per phase').argParser(atLeastOne).default(1))
     .addOption(new Option('-X, --method <method>', 'HTTP method of the request').default('GET', 'GET'))
     .option('--force', 'connect even when the local pre-check fails (expired or not-yet-valid certificate)')
-    .option('--insecure', 'do not verify the server certificate (warned on every run; the client certificate is still tested)')
+    .option('-k, --insecure', 'do not verify the server certificate (warned on every run; the client certificate is still tested)')
     .option('--no-proxy', 'connect directly, ignoring HTTPS_PROXY');
   return addFormatOptions(command, TEXT_OR_JSON)
     .addOption(configOption())
@@ -174,8 +182,14 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
     );
   }
 
-  const { probe, proxyFor } = await tlsCore;
-  const proxy = options.proxy === false ? undefined : proxyFor(url, io.env);
+  const { probe, proxyFor, redactUrl, ProxySettingError } = await tlsCore;
+  let proxy: URL | undefined;
+  try {
+    proxy = options.proxy === false ? undefined : proxyFor(url, io.env);
+  } catch (err) {
+    if (!(err instanceof ProxySettingError)) throw err;
+    throw inputError(`${err.variable} (environment)`, 'is not a proxy URL', 'set http://[user:password@]host:port, or pass --no-proxy to connect directly');
+  }
   const attempts: ProbeResult[] = [];
   let interrupted: { signal: StopSignal; phase: ProbePhase | undefined } | undefined;
 
@@ -198,6 +212,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
           timeoutMs,
           method,
           insecure: options.insecure === true,
+          forced: check?.forced === true,
           ...(proxy ? { proxy } : {}),
           signal: controller.signal,
           onPhase: spinner ? (phase) => spinner.phase(prefix, phase) : undefined,
@@ -223,7 +238,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
   }
 
   const report = buildPingReport({
-    url: url.href,
+    url: redactUrl(url),
     method,
     now,
     count: options.count,
@@ -282,6 +297,7 @@ async function startSpinner(ctx: CommandContext, url: URL): Promise<{ phase(pref
 
 /** An https: URL from the argument or a setting; a scheme-less `host[:port][/path]` means https. */
 export function targetUrl(value: string, origin: string): URL {
+  const shown = value.replace(/(\/\/)[^/?#\s]*@/g, '$1***@');
   const fail = (message: string) =>
     origin === 'flag' ? usageError(message, "give an https:// URL such as https://apps-in-toss-api.toss.im/") : inputError(origin, message, 'set an https:// URL');
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
@@ -289,7 +305,7 @@ export function targetUrl(value: string, origin: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw fail(`${JSON.stringify(value)} is not a URL`);
+    throw fail(`${JSON.stringify(shown)} is not a URL`);
   }
   if (url.protocol !== 'https:') throw fail(`ping speaks HTTPS only, got ${url.protocol}//`);
   return url;

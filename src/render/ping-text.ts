@@ -3,7 +3,12 @@
  * or `FAIL  client-certificate: unknown_ca (alert 48)` with the hint under it), then the
  * address, the timings table, TLS, the server chain with days remaining, and the client
  * certificate sent. Pure: report in, text out.
+ *
+ * Every string that came from outside (the server's names and CA list, its body and headers,
+ * a proxy's reason phrase inside a message, the URL) is escaped (`escapeControlCharacters`):
+ * a server can't write to the terminal.
  */
+import { escapeControlCharacters as esc } from '../core/errors.js';
 import type { Level } from '../core/lifecycle.js';
 import { plural } from '../core/report.js';
 import type { PhaseName, PhaseStats, PingFailure, PingReport } from '../core/ping-report.js';
@@ -35,19 +40,23 @@ export function renderPingText(report: PingReport, style: Style): string {
   const shown = shownAttempt(report.attempts);
   const lines = [verdictLine(report, shown, style)];
   if (report.failure) lines.push(...failureLines(report.failure, style));
+  if (shown?.warning) lines.push(`  ${style.severity('warning', `! ${esc(shown.warning)}`)}`);
   lines.push('');
-  lines.push(row('url', `${report.url} (${report.method})`));
-  if (report.proxy) lines.push(row('proxy', `${report.proxy} (HTTP CONNECT tunnel; TLS runs end to end through it)`));
+  lines.push(row('url', `${esc(report.url)} (${esc(report.method)})`));
+  if (report.proxy) lines.push(row('proxy', `${esc(report.proxy)} (HTTP CONNECT tunnel; TLS runs end to end through it)`));
   if (shown) {
     if (shown.address) {
       const { ip, port, family, host } = shown.address;
-      const peer = `${family === 6 ? `[${ip}]` : ip}:${port} (IPv${family}${host !== ip ? `, ${host}` : ''})`;
+      const peer = `${family === 6 ? `[${ip}]` : ip}:${port} (IPv${family}${host !== ip ? `, ${esc(host)}` : ''})`;
       lines.push(row('address', report.proxy ? `${peer}, the proxy` : peer));
+    }
+    for (const tried of shown.addressesTried ?? []) {
+      lines.push(row('', style.dim(`tried first ${tried.family === 6 ? `[${tried.ip}]` : tried.ip}: ${tried.code}`)));
     }
     lines.push(...timingLines(report, shown, style));
     if (shown.tls) {
       const { version, cipher, alpn } = shown.tls;
-      lines.push(row('tls', [version, cipher, alpn ? `ALPN ${alpn}` : 'no ALPN'].join(' · ')));
+      lines.push(row('tls', [version, cipher, alpn ? `ALPN ${esc(alpn)}` : 'no ALPN', ...(shown.helloRetry ? ['HelloRetryRequest'] : [])].join(' · ')));
     }
     lines.push(...serverChainLines(report, shown, style));
     if (report.insecure) {
@@ -56,11 +65,13 @@ export function renderPingText(report: PingReport, style: Style): string {
     }
   }
   lines.push(...clientCertificateLines(report, shown, style));
-  if (shown?.httpStatus !== undefined) lines.push(row('http', String(shown.httpStatus)));
-  for (const problem of report.precheck?.problems ?? []) {
-    lines.push(`  ${style.severity(problem.severity, `! ${problem.message}`)}`);
+  if (shown?.httpStatus !== undefined) {
+    lines.push(row('http', `${shown.httpStatus}${shown.httpLocation ? ` → ${esc(shown.httpLocation)}` : ''}`));
   }
-  for (const warning of report.warnings) lines.push(`  ${style.severity('warning', `! ${warning}`)}`);
+  for (const problem of report.precheck?.problems ?? []) {
+    lines.push(`  ${style.severity(problem.severity, `! ${esc(problem.message)}`)}`);
+  }
+  for (const warning of report.warnings) lines.push(`  ${style.severity('warning', `! ${esc(warning)}`)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -72,10 +83,10 @@ export function verdictLine(report: PingReport, shown: ProbeResult | undefined, 
       summary.attempts > 1
         ? ` · ${summary.succeeded} of ${summary.attempts} attempts · median ${ms(summary.phases.total?.median)}`
         : ` in ${ms(shown?.timings.total)}`;
-    return `${style.pass('OK')}  ${report.url}${status}${timing}`;
+    return `${style.pass('OK')}  ${esc(report.url)}${status}${timing}`;
   }
   const failure = report.failure;
-  if (!failure) return `${style.fail('FAIL')}  ${report.url}: no attempt was made`;
+  if (!failure) return `${style.fail('FAIL')}  ${esc(report.url)}: no attempt was made`;
   const of = summary.attempts > 1 ? ` (${summary.failed} of ${plural(summary.attempts, 'attempt')} failed)` : '';
   return `${style.fail('FAIL')}  ${failureTitle(failure)}${of}`;
 }
@@ -84,16 +95,16 @@ export function verdictLine(report: PingReport, shown: ProbeResult | undefined, 
 export function failureTitle(failure: PingFailure): string {
   const phase = failure.phase === 'timeout' && failure.stalledIn ? `timeout in ${failure.stalledIn}` : failure.phase;
   const what = failure.alert ? `${failure.alert.name} (alert ${failure.alert.number})` : failure.message;
-  return `${phase}: ${what}`;
+  return esc(`${phase}: ${what}`);
 }
 
 function failureLines(failure: PingFailure, style: Style): string[] {
   const lines: string[] = [];
-  if (failure.alert) lines.push(`  ${failure.message}`);
+  if (failure.alert) lines.push(`  ${esc(failure.message)}`);
   if (failure.serverCertificate) {
-    lines.push(`  server certificate ${failure.serverCertificate.subject}, issued by ${failure.serverCertificate.issuer}`);
+    lines.push(`  server certificate ${esc(failure.serverCertificate.subject)}, issued by ${esc(failure.serverCertificate.issuer)}`);
   }
-  lines.push(`  ${style.severity('error', '→')} ${failure.hint}`);
+  lines.push(`  ${style.severity('error', '→')} ${esc(failure.hint)}`);
   return lines;
 }
 
@@ -128,11 +139,12 @@ function serverChainLines(report: PingReport, shown: ProbeResult, style: Style):
   return report.serverChain.flatMap((cert, i) => {
     const left = cert.daysRemaining < 0 ? style.severity('error', 'expired') : `${plural(cert.daysRemaining, 'day')} left`;
     const root = cert.subject === cert.issuer ? ' (root)' : '';
-    const head = row(i === 0 ? 'server chain' : '', `${cert.subject}${root} · ${left}`);
-    return root ? [head] : [head, row('', style.dim(`  issued by ${cert.issuer}`))];
-  }).concat(shown.acceptableClientCAs && shown.acceptableClientCAs.length > 0 ? [row('accepts CAs', shown.acceptableClientCAs.join('; '))] : []);
+    const head = row(i === 0 ? 'server chain' : '', `${esc(cert.subject)}${root} · ${left}`);
+    return root ? [head] : [head, row('', style.dim(`  issued by ${esc(cert.issuer)}`))];
+  }).concat(shown.acceptableClientCAs && shown.acceptableClientCAs.length > 0 ? [row('accepts CAs', esc(shown.acceptableClientCAs.join('; ')))] : []);
 }
 
+/** What the wire showed about the client certificate: asked for, sent, issuer listed. */
 function clientCertificateLines(report: PingReport, shown: ProbeResult | undefined, style: Style): string[] {
   const asked =
     shown === undefined
@@ -141,23 +153,37 @@ function clientCertificateLines(report: PingReport, shown: ProbeResult | undefin
         ? 'the server asked for one'
         : shown.clientCertificateRequested === false
           ? 'the server did not ask for one'
-          : 'unknown whether the server asked for one';
+          : 'not verified on the wire whether the server asked for one';
   const cert = report.clientCertificate;
   if (!cert) {
     return [row('client cert', `${asked ? `${asked}; ` : ''}${style.severity('warning', 'none configured')}`)];
   }
+  const cause = shown?.clientCertificateNotSentCause;
   const sent =
     shown === undefined
       ? 'not sent (checked locally only)'
-      : shown.clientCertificateRequested === false
-        ? 'configured, not sent'
-        : 'sent';
+      : shown.clientCertificateSent === true
+        ? 'sent (seen on the wire)'
+        : shown.clientCertificateSent === false
+          ? style.severity('error', shown.clientCertificateRequested === false ? 'configured, not sent' : `configured, NOT sent${cause ? ` (${causeWords(cause.code)})` : ''}`)
+          : 'configured; not verified on the wire whether it was sent';
+  const listed =
+    shown?.clientIssuerListed === true
+      ? ['its issuer is among the CAs the server accepts']
+      : shown?.clientIssuerListed === false
+        ? [style.severity('warning', 'its issuer is NOT among the CAs the server accepts')]
+        : [];
   const chain = cert.intermediates > 0 ? ` + ${plural(cert.intermediates, 'intermediate')}` : '';
   return [
-    row('client cert', `${asked ? `${asked}; ` : ''}${sent}: ${cert.subject}`),
+    row('client cert', `${asked ? `${asked}; ` : ''}${sent}: ${esc(cert.subject)}`),
+    ...listed.map((line) => row('', line)),
     row('', `sha256 ${cert.fingerprintSha256}`),
-    row('', `from ${cert.source}${chain}${cert.keySource ? `, key ${cert.keySource}` : ''} · ${daysText(cert.daysRemaining, style, cert.level)}`),
+    row('', `from ${esc(cert.source)}${chain}${cert.keySource ? `, key ${esc(cert.keySource)}` : ''} · ${daysText(cert.daysRemaining, style, cert.level)}`),
   ];
+}
+
+function causeWords(code: string): string {
+  return code === 'signature-algorithms' ? "the server accepts no signature this key can make" : code === 'certificate-authorities' ? 'its issuer is not among the CAs the server accepts' : 'cause unknown';
 }
 
 function daysText(days: number, style: Style, level: Level): string {

@@ -2,7 +2,7 @@
 // answer) and what the attempt knew at that moment, to a phase, a code, the TLS alert, one line
 // saying what happened and one line saying what to do.
 import { alertFromError } from './alerts.js';
-import type { FailurePhase, ProbeFailure, ProbePhase, TlsAlert } from './types.js';
+import type { FailurePhase, FailureReason, NotSentCause, ProbeFailure, ProbePhase, TlsAlert } from './types.js';
 
 export interface DiagnosisContext {
   /** The phase the attempt was in when the error surfaced. */
@@ -29,6 +29,16 @@ export interface DiagnosisContext {
   serverCertificate?: { subject: string; issuer: string; names?: string[] };
   /** The proxy in use, for display. */
   proxy?: string;
+  /** The proxy URL carries credentials (a 407 then means they were refused). */
+  proxyCredentials?: boolean;
+  /** Our Certificate message carried a certificate (read from the wire); null/absent: unknown. */
+  clientCertificateSent?: boolean | null;
+  /** Why OpenSSL withheld the configured certificate. */
+  notSentCause?: NotSentCause;
+  /** Issuer of the last certificate the server sent, when that one is not self-issued (its chain goes on). */
+  serverChainTopIssuer?: string;
+  /** Subjects of the extra roots given with --ca (one-line names). */
+  caSubjects?: string[];
 }
 
 export const NO_CLIENT_CERT_HINT =
@@ -99,9 +109,16 @@ function failure(
   return { phase, code, message, hint, ...extra };
 }
 
+/** Alerts about the client certificate (what a server sends when none came, or a bad one did). */
+const CERTIFICATE_ALERTS = new Set(['bad_certificate', 'certificate_unknown', 'handshake_failure', 'certificate_required', 'no_certificate', 'unknown_ca', 'unsupported_certificate', 'access_denied']);
+
 /** Hints for a client certificate the server evaluated and refused, by alert. */
 function clientCertificateAlert(alert: TlsAlert, ctx: DiagnosisContext): { message: string; hint: string } | undefined {
   const told = `the server rejected the client certificate (TLS alert ${alert.number} ${alert.name})`;
+  // Nothing went out (Go servers answer that with bad_certificate): say so, whatever the alert.
+  if (ctx.clientCertificateSent === false && ctx.clientCertificateRequested === true && CERTIFICATE_ALERTS.has(alert.name)) {
+    return noClientCertificate(ctx, `the server got no client certificate and ended the connection (TLS alert ${alert.number} ${alert.name})`);
+  }
   switch (alert.name) {
     case 'certificate_required':
       return noClientCertificate(ctx, `the server required a client certificate and got none (TLS alert ${alert.number} ${alert.name})`);
@@ -165,14 +182,22 @@ function clientCertificateAlert(alert: TlsAlert, ctx: DiagnosisContext): { messa
   }
 }
 
-function noClientCertificate(ctx: DiagnosisContext, message: string): { message: string; hint: string } {
-  if (ctx.clientCertificatePresented) {
-    return {
-      message,
-      hint: 'the server got no client certificate although one was configured — the platform shows this as ERR_NETWORK; OpenSSL withholds a certificate whose key type or signature algorithm the server does not accept: use the RSA/ECDSA certificate and key from the console, and check the key matches',
-    };
-  }
+function noClientCertificate(ctx: Pick<DiagnosisContext, 'clientCertificatePresented' | 'notSentCause'>, message: string): { message: string; hint: string } {
+  if (ctx.clientCertificatePresented) return { message, hint: notSentHint(ctx.notSentCause) };
   return { message, hint: NO_CLIENT_CERT_HINT };
+}
+
+/** The hint for a configured certificate that OpenSSL did not send, naming the cause when known. */
+export function notSentHint(cause: NotSentCause | undefined): string {
+  const head = 'the configured client certificate was not sent (an empty Certificate message; the platform shows this as ERR_NETWORK)';
+  switch (cause?.code) {
+    case 'signature-algorithms':
+      return `${head}: the server accepts only the signature algorithms ${cause.accepted.join(', ')}, none of which this certificate's key (${cause.keyType}) can make; use a certificate and key of a type it accepts, or ask the server's operators to accept ${cause.keyType}`;
+    case 'certificate-authorities':
+      return `${head}: the server accepts only certificates from ${cause.accepted.map((name) => `"${name}"`).join(', ')}, and this certificate's chain reaches none of them; use the certificate issued for this API and environment (leaf first, then its intermediates)`;
+    default:
+      return `${head}: OpenSSL withholds a certificate whose key type, signature algorithm or issuer does not fit what the server asked for; use the certificate and key from the console, and check the key matches`;
+  }
 }
 
 /** Hints for handshake alerts that are not about the client certificate. */
@@ -244,7 +269,9 @@ export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure
     const status = typeof e.status === 'number' ? e.status : Number(code.slice(6));
     const hint =
       status === 407
-        ? 'the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port), or set NO_PROXY for this host'
+        ? ctx.proxyCredentials
+          ? 'the proxy refused the credentials in the proxy URL: check the user name and password in HTTPS_PROXY (percent-encode special characters), or set NO_PROXY for this host'
+          : 'the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port), or set NO_PROXY for this host'
         : status === 403 || status === 405
           ? `the proxy does not allow tunnels to ${target(ctx)}: ask for it to be allowlisted, or set NO_PROXY for this host`
           : status >= 500
@@ -259,6 +286,10 @@ export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure
   // TCP.
   if (ctx.phase === 'connect' || (CONNECT_CODES.has(code) && e.syscall === 'connect')) {
     const where = ctx.proxy ? `the proxy ${ctx.proxy}` : target(ctx);
+    // Reaching the proxy is part of the proxy step: the server itself was never tried.
+    if (ctx.proxy) {
+      return failure('proxy', code, code === 'ECONNREFUSED' ? `connection refused by ${where}` : `cannot connect to ${where} (${code})`, 'nothing answers at the proxy address: check HTTPS_PROXY (host and port), or set NO_PROXY for this host');
+    }
     switch (code) {
       case 'ECONNREFUSED':
         return failure('connect', code, `connection refused by ${where}`, ctx.proxy ? 'nothing listens at the proxy address: check HTTPS_PROXY' : 'nothing listens on that port: check the port in the URL, or a firewall that rejects connections');
@@ -299,11 +330,23 @@ export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure
         shown,
       );
     }
+    const top = ctx.serverChainTopIssuer;
+    const missingLink = code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
+    if (missingLink && top && ctx.caSubjects && ctx.caSubjects.length > 0 && !ctx.caSubjects.includes(top)) {
+      // The root was passed and still nothing chains to it: an intermediate is missing in between.
+      return failure(
+        'server-certificate',
+        code,
+        `the server certificate ${who} is not trusted (${code}): the server sends an incomplete chain`,
+        `the server sends its certificate without the intermediate "${top}": its TLS configuration must send the intermediate after its certificate (the --ca given is not that issuer; --ca with the intermediate is only a local workaround)`,
+        shown,
+      );
+    }
     return failure(
       'server-certificate',
       code,
       `the server certificate ${who} is not trusted (${code})`,
-      `for a private CA, or a TLS-inspecting corporate proxy (issuer "${server?.issuer ?? 'unknown'}"), pass its root with --ca FILE — an inspecting proxy also strips the client certificate, so exempt this host from inspection`,
+      `for a private CA, or a TLS-inspecting corporate proxy (issuer "${server?.issuer ?? 'unknown'}"), pass its root with --ca FILE — an inspecting proxy also strips the client certificate, so exempt this host from inspection${missingLink && top ? `; if "${top}" is an intermediate, the server sends an incomplete chain` : ''}`,
       shown,
     );
   }
@@ -313,7 +356,7 @@ export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure
   if (alert) {
     const extra = { alert };
     const client = clientCertificateAlert(alert, ctx);
-    if (client) return failure('client-certificate', code, client.message, client.hint, extra);
+    if (client) return failure('client-certificate', code, client.message, client.hint, { ...extra, reason: 'alert' });
     const other = handshakeAlert(alert, ctx);
     return failure('tls', code, other.message, other.hint, extra);
   }
@@ -328,29 +371,26 @@ export function classifyError(err: unknown, ctx: DiagnosisContext): ProbeFailure
 
   // The connection ended without a word.
   if (CLOSED_CODES.has(code) || /socket hang up|disconnected before secure TLS connection/.test(raw)) {
-    if (ctx.phase === 'tls' && !ctx.handshakeDone) {
-      if (ctx.clientCertificateRequested === true) {
-        if (!ctx.clientCertificatePresented) {
-          return failure('client-certificate', code, 'the server closed the connection during the handshake after asking for a client certificate', NO_CLIENT_CERT_HINT);
-        }
-        return failure(
-          'client-certificate',
-          code,
-          'the server closed the connection during the handshake, after receiving the client certificate, without a TLS alert',
-          'the server rejected the client certificate without saying why (untrusted CA, expired or revoked): check it is the current certificate for this app and environment',
-        );
-      }
+    const closed = { reason: 'closed' as const };
+    const during = ctx.phase === 'tls' && !ctx.handshakeDone;
+    if (during && ctx.clientCertificateRequested !== true) {
       return failure('tls', code, `the connection closed during the TLS handshake (${raw})`, 'something cut the TLS handshake: a firewall or proxy, a wrong port, or a server refusing this client');
     }
     if (ctx.clientCertificateRequested !== false) {
-      if (!ctx.clientCertificatePresented) {
-        return failure('client-certificate', code, 'the server closed the connection after the handshake without answering', NO_CLIENT_CERT_HINT);
+      const when = during ? 'during the handshake' : 'right after the handshake';
+      if (!ctx.clientCertificatePresented || ctx.clientCertificateSent === false) {
+        const none = noClientCertificate(ctx, `the server closed the connection ${when} without answering; it got no client certificate`);
+        return failure('client-certificate', code, none.message, none.hint, closed);
       }
+      const received = ctx.clientCertificateSent === true ? 'after receiving the client certificate' : 'after asking for a client certificate';
       return failure(
         'client-certificate',
         code,
-        'the server closed the connection right after the handshake without answering or sending a TLS alert',
-        'the server rejected the client certificate (TLS 1.3 servers judge it after the handshake): check it is issued for this app and environment, not expired or revoked',
+        `the server closed the connection ${when}, ${received}, without a TLS alert`,
+        during
+          ? 'the server rejected the client certificate without saying why (untrusted CA, expired or revoked): check it is the current certificate for this app and environment'
+          : 'the server rejected the client certificate (TLS 1.3 servers judge it after the handshake): check it is issued for this app and environment, not expired or revoked',
+        closed,
       );
     }
     return failure('http', code, 'the server closed the connection without answering the request', 'the server accepted TLS but dropped the request: check the URL path and method, or retry later');
@@ -434,7 +474,7 @@ const BAD_CERT_BODY = [
 export function classifyHttpResponse(
   status: number,
   body: string,
-  context: { clientCertificatePresented?: boolean } = {},
+  context: { clientCertificatePresented?: boolean; notSentCause?: NotSentCause } = {},
 ): ProbeFailure | undefined {
   if (status < 400 || status >= 500) return undefined;
   const code = `HTTP_${status}`;
@@ -442,7 +482,7 @@ export function classifyHttpResponse(
   const missing = status === 496 || NO_CERT_BODY.some((re) => re.test(snippet));
   if (missing) {
     const told = `the server answered HTTP ${status}: no client certificate was received`;
-    const no = noClientCertificate({ phase: 'http', host: '', clientCertificatePresented: context.clientCertificatePresented }, told);
+    const no = noClientCertificate(context, told);
     return failure('client-certificate', code, no.message, no.hint);
   }
   const bad = status === 495 || BAD_CERT_BODY.some((re) => re.test(snippet));
@@ -458,4 +498,110 @@ export function classifyHttpResponse(
     );
   }
   return undefined;
+}
+
+// --- The verdict of an attempt that got an HTTP answer -----------------------------------------
+
+/** What the connection showed about the client certificate (see ProbeResult). */
+export interface WireFacts {
+  tlsVersion?: string;
+  requested: boolean | null;
+  /** A certificate and key were configured. */
+  configured: boolean;
+  sent: boolean | null;
+  issuerListed: boolean | null;
+  renegotiated: boolean;
+  postHandshakeCertificateRequest: boolean;
+  notSentCause?: NotSentCause;
+  /** The local pre-check found a problem and --force was used. */
+  forced: boolean;
+  clientChainLength?: number;
+  clientLeafSelfIssued?: boolean;
+  servername?: string;
+  host: string;
+  /** Our leaf's issuer (one line) and the CAs the server listed, for the hints. */
+  clientIssuer?: string;
+  acceptableCAs?: string[];
+}
+
+/** What ping knows about the issuer when the server's CA list does not name it. */
+function issuerNotListed(facts: WireFacts): string {
+  const listed = facts.acceptableCAs && facts.acceptableCAs.length > 0 ? ` (it accepts ${facts.acceptableCAs.map((n) => `"${n}"`).join(', ')})` : '';
+  const issuer = facts.clientIssuer ? ` "${facts.clientIssuer}"` : '';
+  const intermediate = facts.clientChainLength === 1 && facts.clientLeafSelfIssued === false ? ', or --cert lacks the intermediate certificate (put the leaf first, then the intermediates)' : '';
+  return `this certificate's issuer${issuer} is not among the CAs the server accepts${listed}: a certificate for another app or environment${intermediate}`;
+}
+
+const POST_HANDSHAKE_AUTH_BODY = /post-handshake authentication|post_handshake_auth|cannot perform post-handshake/i;
+
+/**
+ * The verdict of an attempt that completed the handshake and got an HTTP answer: the
+ * contract of the README's ping section, in order. Pure.
+ */
+export function judgeAnswer(status: number, body: string, facts: WireFacts): { failure?: ProbeFailure; warning?: string } {
+  const code = `HTTP_${status}`;
+  const fail = (phase: FailurePhase, reason: FailureReason, message: string, hint: string): { failure: ProbeFailure } => ({
+    failure: failure(phase, reason === 'not-requested' || reason === 'not-configured' || reason === 'not-sent' ? reasonCode(reason) : code, message, hint, { reason }),
+  });
+  const snippet = body.slice(0, 4096);
+  if (status === 421) {
+    const name = facts.servername ?? facts.host;
+    return fail(
+      'http',
+      'wrong-virtual-host',
+      `the server answered HTTP 421 Misdirected Request: the request went to a virtual host that does not serve ${name}`,
+      'the TLS name (SNI) and the Host header reach different virtual hosts: connect by the API host name, or pass --servername NAME (it sets SNI and Host) when connecting by IP address',
+    );
+  }
+  if (facts.postHandshakeCertificateRequest || (status === 403 && POST_HANDSHAKE_AUTH_BODY.test(snippet))) {
+    return fail(
+      'client-certificate',
+      'post-handshake-auth',
+      `the server asks for the client certificate only after the handshake (TLS 1.3 post-handshake authentication)${status ? `, and answered HTTP ${status}` : ''}`,
+      "Node's TLS client cannot answer post-handshake authentication (curl can): the API should ask for the certificate in the handshake (server-wide, not per path), or test a path that asks in the handshake",
+    );
+  }
+  if (facts.requested === false) {
+    return fail(
+      'client-certificate',
+      'not-requested',
+      `the server did not ask for a client certificate (no CertificateRequest in the handshake), then answered HTTP ${status}`,
+      'this server does not check client certificates: a wrong URL, a TLS-terminating proxy or load balancer in the way, or a server that asks only later; mTLS is not proven',
+    );
+  }
+  const page = classifyHttpResponse(status, snippet, { clientCertificatePresented: facts.configured && facts.sent !== false, notSentCause: facts.notSentCause });
+  if (!facts.configured) {
+    const told = page ? ` (${page.message.replace(/^the server answered /, '')})` : '';
+    return fail(
+      'client-certificate',
+      'not-configured',
+      `no client certificate was configured; the server answered HTTP ${status}${told}`,
+      `${NO_CLIENT_CERT_HINT} to prove that the certificate is accepted`,
+    );
+  }
+  if (facts.sent === false) {
+    return fail('client-certificate', 'not-sent', `the configured client certificate was not sent; the server answered HTTP ${status}`, notSentHint(facts.notSentCause));
+  }
+  if (page) {
+    // The certificate page says what the server saw; add what the handshake told us.
+    const hint = facts.issuerListed === false ? issuerNotListed(facts) : page.hint;
+    return { failure: { ...page, hint, reason: 'http-rejected' } };
+  }
+  if (status === 401 || status === 403) {
+    const doubts: string[] = [];
+    if (facts.issuerListed === false) doubts.push(issuerNotListed(facts));
+    if (facts.forced) doubts.push('the local pre-check found a problem (--force)');
+    if (facts.requested === null || facts.sent === null) doubts.push('the certificate exchange could not be verified on the wire');
+    if (doubts.length > 0) {
+      return fail('client-certificate', 'http-refused', `the server answered HTTP ${status}, and ${doubts.join('; ')}`, 'the refusal is likely about the client certificate: use the current certificate issued for this API and environment, with its chain');
+    }
+    return {
+      warning: `the certificate was requested, sent and issued by a CA the server lists, but the request itself was refused (HTTP ${status}): the API wants other credentials on this path`,
+    };
+  }
+  return {};
+}
+
+function reasonCode(reason: 'not-requested' | 'not-configured' | 'not-sent'): string {
+  return reason === 'not-requested' ? 'CLIENT_CERT_NOT_REQUESTED' : reason === 'not-configured' ? 'CLIENT_CERT_NOT_CONFIGURED' : 'CLIENT_CERT_NOT_SENT';
 }

@@ -5,10 +5,10 @@
 // Everything is done on fresh sockets we own (no agent, no keep-alive), so every phase emits
 // its events and is timed. The deadline is ours (Node has no handshake timeout).
 import { readFileSync } from 'node:fs';
-import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 // Named imports: a default import of a built-in is bundled as __toESM(require()), which copies every export.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect as netConnect, isIP } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import {
   checkServerIdentity,
   connect as tlsConnect,
@@ -17,14 +17,17 @@ import {
   type DetailedPeerCertificate,
   type PeerCertificate,
   type SecureContext,
+  type TLSSocket,
 } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { abortedFailure, classifyError, classifyHttpResponse, timeoutFailure, type DiagnosisContext } from './diagnose.js';
+import { alertName } from './alerts.js';
+import { clientChainFacts, issuerListed, signatureFits, signatureSchemeName, keyKind, type ClientChainFacts } from './client-fit.js';
+import { abortedFailure, classifyError, judgeAnswer, timeoutFailure, type DiagnosisContext, type WireFacts } from './diagnose.js';
 import { HandshakeRecorder, type HandshakeObservation } from './handshake.js';
-import { hostOf, openTunnel, redactProxy } from './proxy.js';
-import type { ChainCertificate, LookupFunction, ProbeFailure, ProbeOptions, ProbePhase, ProbeResult } from './types.js';
+import { hostOf, openTunnel, redactProxy, redactUrl } from './proxy.js';
+import type { ChainCertificate, LookupFunction, ProbeAddress, ProbeFailure, ProbeOptions, ProbePhase, ProbeResult } from './types.js';
 
-export { proxyFor } from './proxy.js';
+export { proxyFor, redactUrl, ProxySettingError } from './proxy.js';
 
 const BODY_LIMIT = 4096;
 
@@ -35,12 +38,15 @@ class Interrupt extends Error {
   }
 }
 
-// node:dns loads on first use (~1 ms): an IP address needs no lookup.
+// node:dns loads on first use (~1 ms): an IP address needs no lookup. Every address, in the
+// resolver's order (IPv6 and IPv4), as curl and Node's autoSelectFamily try them.
 const defaultLookup: LookupFunction = async (hostname) => {
   const { lookup } = await import('node:dns/promises');
-  const found = await lookup(hostname);
-  return { address: found.address, family: found.family };
+  return lookup(hostname, { all: true });
 };
+
+/** While more addresses remain, how long one may take to accept before the next is tried. */
+const ADDRESS_ATTEMPT_MS = 1000;
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
@@ -89,6 +95,8 @@ function altNames(peer: PeerCertificate | undefined): string[] {
 interface ClientCredentials {
   cert: string;
   key: string;
+  facts: ClientChainFacts | undefined;
+  keyObject: KeyObject;
   passphrase?: string;
   chainLength: number;
   leafSelfIssued: boolean;
@@ -117,6 +125,8 @@ function loadCredentials(options: ProbeOptions): ClientCredentials | undefined {
       typeof options.key === 'string' && options.passphrase === undefined
         ? options.key
         : privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    facts: clientChainFacts(options.cert, privateKey),
+    keyObject: privateKey,
     chainLength: (options.cert.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length,
     leafSelfIssued: leaf.subject === leaf.issuer,
   };
@@ -138,19 +148,18 @@ const contexts = new Map<string, SecureContext>();
  * Client contexts keep no session cache in Node, so every attempt still does a full
  * handshake. Keyed by a digest: the key itself is no map key.
  */
-function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): SecureContext {
+function secureContextFor(credentials: ClientCredentials | undefined, extraCa: string[] | undefined): SecureContext {
   const id = createHash('sha256')
-    .update(JSON.stringify([credentials?.cert ?? '', credentials?.key ?? '', extraCa ?? [], defaultRoots]))
+    .update(JSON.stringify([credentials?.cert ?? '', credentials?.key ?? '', extraCa ?? []]))
     .digest('base64');
   let context = contexts.get(id);
-  if (!context) contexts.set(id, (context = buildSecureContext(credentials, extraCa, defaultRoots)));
+  if (!context) contexts.set(id, (context = buildSecureContext(credentials, extraCa)));
   return context;
 }
 
-function buildSecureContext(credentials: ClientCredentials | undefined, extraCa: string[] | undefined, defaultRoots: boolean): SecureContext {
+function buildSecureContext(credentials: ClientCredentials | undefined, extraCa: string[] | undefined): SecureContext {
   const base = { cert: credentials?.cert, key: credentials?.key };
   if (!extraCa || extraCa.length === 0) return createSecureContext(base);
-  if (!defaultRoots) return createSecureContext({ ...base, ca: extraCa });
   // The context's own store starts from the bundled roots only: the roots the process
   // was given with NODE_EXTRA_CA_CERTS are added back, as Node's default context has them.
   const roots = [...processExtraCa(), ...extraCa];
@@ -194,37 +203,15 @@ function readBody(response: IncomingMessage): Promise<string> {
 
 /**
  * One attempt against `options.url`. Resolves with a ProbeResult whether the attempt worked or
- * not; `ok` is true only when the handshake completed and an HTTP response arrived that does
- * not reject the client certificate.
- */
-/** Verification failures that mean "not under these roots" (the default roots may know it). */
-const UNKNOWN_ISSUER_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-]);
-
-/**
- * One attempt. With extra roots (`--ca`), the server is first verified against them
- * alone: a context with the default roots plus extra ones must copy every root into its
- * own store, and where NODE_EXTRA_CA_CERTS names a system bundle (as on CI machines and
- * behind corporate proxies) that is ~145 certificates, ~40 ms measured. A private CA or an
- * inspecting proxy, what `--ca` is for, needs none of them. A server that chains to
- * neither is tried again with both, within what is left of the deadline; the failed
- * verification aborts the handshake before the client certificate is sent.
+ * not; `ok` is true only when the contract of the README's ping section holds: handshake
+ * completed and the server verified (or `insecure`), a CertificateRequest seen, our non-empty
+ * Certificate message read from the wire, no alert, and an HTTP answer that is no rejection.
+ *
+ * The server is verified after the handshake (Node verifies there too), so the client
+ * certificate has been sent by then; it is sent once per attempt: the extra roots (`ca`) are
+ * trusted beside the default ones in the same context, not tried in a second connection.
  */
 export async function probe(options: ProbeOptions): Promise<ProbeResult> {
-  if (!options.ca || options.ca.length === 0 || options.insecure) return probeOnce(options, true);
-  const started = performance.now();
-  const first = await probeOnce(options, false);
-  if (first.failure?.phase !== 'server-certificate' || !UNKNOWN_ISSUER_CODES.has(first.failure.code)) return first;
-  const remaining = Math.max(1, options.timeoutMs - (performance.now() - started));
-  return probeOnce({ ...options, timeoutMs: remaining }, true);
-}
-
-async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<ProbeResult> {
   const { url } = options;
   if (url.protocol !== 'https:') throw new TypeError(`probe: expected an https: URL, got ${url.protocol}`);
   // The clock starts once the local work is done (see timings.setup).
@@ -238,12 +225,15 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
   const sni = options.servername && isIP(options.servername) === 0 ? options.servername : isIP(host) === 0 ? host : undefined;
   const result: ProbeResult = {
     ok: false,
-    url: url.href,
+    url: redactUrl(url),
     ...(proxy ? { proxy: redactProxy(proxy) } : {}),
     timings: { total: 0 },
     serverChain: [],
     clientCertificateRequested: null,
     clientCertificatePresented: options.cert !== undefined && options.key !== undefined,
+    clientCertificateSent: null,
+    clientIssuerListed: null,
+    wireVerified: false,
   };
 
   let phase: ProbePhase = 'dns';
@@ -280,12 +270,13 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
   let credentials: ClientCredentials | undefined;
   let secureContext: SecureContext;
   let handshakeDone = false;
+  let observationApplied = false;
   let serverCertificate: DiagnosisContext['serverCertificate'];
 
   try {
     try {
       credentials = loadCredentials(options);
-      secureContext = secureContextFor(credentials, options.ca, defaultRoots);
+      secureContext = secureContextFor(credentials, options.ca);
     } catch (err) {
       // OpenSSL could not read the certificate or key (a user problem); anything else is misuse.
       const code = (err as { code?: unknown }).code;
@@ -311,26 +302,22 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     const connectPort = proxy ? (proxy.port ? Number(proxy.port) : 80) : port;
 
     // DNS
-    let address = connectHost;
-    let family = isIP(connectHost);
-    if (family === 0) {
+    let candidates: Array<{ address: string; family: number }> = [{ address: connectHost, family: isIP(connectHost) }];
+    if (candidates[0]?.family === 0) {
       enter('dns');
       const found = await step((options.lookup ?? defaultLookup)(connectHost));
-      address = found.address;
-      family = found.family;
+      candidates = (Array.isArray(found) ? found : [found]).filter((entry) => entry.family === 4 || entry.family === 6);
+      if (candidates.length === 0) throw Object.assign(new Error(`no address for ${connectHost}`), { code: 'ENOTFOUND', hostname: connectHost });
       result.timings.dns = elapsed();
     }
 
-    // TCP
+    // TCP: every address in turn; the first that accepts is used (and reported).
     enter('connect');
-    // No Nagle: the TLS records and the request go out at once (curl sets TCP_NODELAY too); with it,
-    // a small write waiting for the delayed ACK added up to 40 ms on loopback.
-    const socket = netConnect({ host: address, port: connectPort, noDelay: true });
+    const { socket, address } = await step(connectFirst(candidates, connectPort, result));
     disposables.push(socket);
     socket.on('error', (err) => fail(err));
-    await step(new Promise<void>((resolve) => socket.once('connect', () => resolve())));
     result.timings.connect = elapsed();
-    result.address = { host: connectHost, ip: address, port: connectPort, family: family === 6 ? 6 : 4 };
+    result.address = { host: connectHost, ip: address.address, port: connectPort, family: address.family === 6 ? 6 : 4 };
 
     // CONNECT tunnel
     let stream = socket;
@@ -354,7 +341,8 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
       servername: sni,
       secureContext,
       rejectUnauthorized: false,
-      ALPNProtocols: ['http/1.1'],
+      // As curl: HTTP/2 when the server wants it (an h2-only server refuses http/1.1 alone).
+      ALPNProtocols: ['h2', 'http/1.1'],
       checkServerIdentity: (_name, cert) => {
         peer = cert as DetailedPeerCertificate;
         return undefined;
@@ -371,10 +359,11 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     handshakeDone = true;
     result.timings.tls = elapsed();
     const cipher = tlsSocket.getCipher();
+    const alpn = tlsSocket.alpnProtocol || undefined;
     result.tls = {
       version: tlsSocket.getProtocol() ?? 'unknown',
       cipher: cipher.standardName ?? cipher.name,
-      ...(tlsSocket.alpnProtocol ? { alpn: tlsSocket.alpnProtocol } : {}),
+      ...(alpn ? { alpn } : {}),
     };
     peer ??= tlsSocket.getPeerCertificate(true);
     result.serverChain = chainFrom(peer);
@@ -389,33 +378,26 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
       result.serverCertificateError = (verifyError as { code?: string }).code ?? verifyError.message;
     }
 
-    // HTTP
+    // HTTP, written in this same turn of the event loop as secureConnect: a TLS 1.3 server
+    // that refuses the certificate answers with an alert, and we keep reading until it comes.
     enter('http');
-    const request = httpRequest({
-      method: options.method ?? 'GET',
-      path: `${url.pathname}${url.search}`,
-      setHost: false,
-      headers: {
-        host: url.host,
-        'user-agent': 'aitoss-ping',
-        accept: '*/*',
-        connection: 'close',
-        ...options.headers,
-      },
-      createConnection: () => tlsSocket,
-    });
-    disposables.push(request);
-    request.on('error', (err) => fail(err));
-    request.end();
-    const response = await step(new Promise<IncomingMessage>((resolve) => request.once('response', resolve)));
+    // `--servername` names the virtual host too, as curl --resolve does: Host follows it.
+    const authority = options.servername ? `${options.servername}${url.port ? `:${url.port}` : ''}` : url.host;
+    const answer = alpn === 'h2' ? requestHttp2(tlsSocket, options, url, authority, disposables, fail) : requestHttp1(tlsSocket, options, url, authority, disposables, fail);
+    const response = await step(answer.head);
     result.timings.firstByte = elapsed();
-    result.httpStatus = response.statusCode ?? 0;
-    const body = await step(readBody(response));
+    result.httpStatus = response.status;
+    if (response.headers.location) result.httpLocation = response.headers.location;
+    const body = await step(answer.body);
     result.bodySnippet = body;
     settled = true;
-    const rejected = classifyHttpResponse(result.httpStatus, body, { clientCertificatePresented: result.clientCertificatePresented });
-    if (rejected) result.failure = rejected;
+    const observed = recorder.observe();
+    applyObservation(result, observed, credentials);
+    observationApplied = true;
+    const verdict = judgeAnswer(result.httpStatus, body, wireFacts(result, observed, credentials, options));
+    if (verdict.failure) result.failure = verdict.failure;
     else result.ok = true;
+    if (verdict.warning) result.warning = verdict.warning;
   } catch (err) {
     settled = true;
     if (isMisuse(err)) throw err;
@@ -425,8 +407,7 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onCallerAbort);
     for (const item of disposables.reverse()) item.destroy();
-    const observed = recorder.observe();
-    applyObservation(result, observed);
+    if (!observationApplied) applyObservation(result, recorder.observe(), credentials);
     result.timings.total = elapsed();
   }
   return result;
@@ -436,7 +417,13 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
       return err.kind === 'timeout' ? timeoutFailure(phase, options.timeoutMs) : abortedFailure(phase);
     }
     const observed = recorder.observe();
-    return classifyError(err, {
+    // A TLS 1.3 alert read from the wire wins over the socket error that raced it.
+    const wireAlert = observed.postHandshakeAlert;
+    const error =
+      wireAlert !== undefined && !hasAlert(err)
+        ? Object.assign(new Error(`the server sent TLS alert ${wireAlert} (SSL alert number ${wireAlert})`), { code: `ERR_TLS_ALERT_${alertName(wireAlert).toUpperCase()}` })
+        : err;
+    return classifyError(error, {
       phase,
       host,
       port,
@@ -446,12 +433,176 @@ async function probeOnce(options: ProbeOptions, defaultRoots: boolean): Promise<
       tlsVersion: result.tls?.version ?? observed.version,
       clientCertificateRequested: observed.requested,
       clientCertificatePresented: result.clientCertificatePresented,
+      clientCertificateSent: sentFrom(observed),
       clientChainLength: credentials?.chainLength,
       clientLeafSelfIssued: credentials?.leafSelfIssued,
       serverCertificate,
+      ...chainTop(result.serverChain),
+      ...(options.ca?.length ? { caSubjects: caSubjects(options.ca) } : {}),
+      notSentCause: credentials ? notSentCause(observed, credentials) : undefined,
       proxy: result.proxy,
+      proxyCredentials: Boolean(proxy?.username || proxy?.password),
     });
   }
+}
+
+/** The issuer the server's chain stops at, when its last certificate is not self-issued. */
+function chainTop(chain: ChainCertificate[]): { serverChainTopIssuer?: string } {
+  const last = chain[chain.length - 1];
+  return last && last.subject !== last.issuer ? { serverChainTopIssuer: last.issuer } : {};
+}
+
+function caSubjects(ca: string[]): string[] {
+  return ca.flatMap((pem) => {
+    try {
+      return [oneLineName(new X509Certificate(pem).subject)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function hasAlert(err: unknown): boolean {
+  const text = `${(err as { code?: unknown })?.code ?? ''} ${(err as { message?: unknown })?.message ?? ''}`;
+  return /ALERT|alert/.test(text);
+}
+
+/** Try each address until one accepts; the failures are kept in `result.addressesTried`. */
+async function connectFirst(
+  candidates: Array<{ address: string; family: number }>,
+  port: number,
+  result: ProbeResult,
+): Promise<{ socket: Socket; address: { address: string; family: number } }> {
+  let lastError: unknown;
+  for (const [index, candidate] of candidates.entries()) {
+    const last = index === candidates.length - 1;
+    // No Nagle: the TLS records and the request go out at once (curl sets TCP_NODELAY too); with it,
+    // a small write waiting for the delayed ACK added up to 40 ms on loopback.
+    const socket = netConnect({ host: candidate.address, port, noDelay: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = last ? undefined : setTimeout(() => reject(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT', syscall: 'connect' })), ADDRESS_ATTEMPT_MS);
+        socket.once('connect', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        socket.once('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+      });
+      return { socket, address: candidate };
+    } catch (err) {
+      socket.destroy();
+      lastError = err;
+      if (candidates.length > 1) {
+        (result.addressesTried ??= []).push({ ip: candidate.address, family: candidate.family === 6 ? 6 : 4, code: String((err as { code?: unknown }).code ?? 'ERROR') });
+      }
+    }
+  }
+  throw lastError;
+}
+
+interface Answer {
+  head: Promise<{ status: number; headers: Record<string, string | undefined> }>;
+  body: Promise<string>;
+}
+
+function requestHeaders(options: ProbeOptions): Record<string, string> {
+  return { 'user-agent': 'aitoss-ping', accept: '*/*', ...options.headers };
+}
+
+function requestHttp1(tlsSocket: TLSSocket, options: ProbeOptions, url: URL, authority: string, disposables: Array<{ destroy(): unknown }>, fail: (err: unknown) => void): Answer {
+  const request = httpRequest({
+    method: options.method ?? 'GET',
+    path: `${url.pathname}${url.search}`,
+    setHost: false,
+    headers: { host: authority, connection: 'close', ...requestHeaders(options) },
+    createConnection: () => tlsSocket,
+  });
+  disposables.push(request);
+  request.on('error', (err) => fail(err));
+  request.end();
+  let body: Promise<string> = Promise.resolve('');
+  const head = new Promise<{ status: number; headers: Record<string, string | undefined> }>((resolve) =>
+    request.once('response', (response: IncomingMessage) => {
+      body = readBody(response);
+      resolve({ status: response.statusCode ?? 0, headers: { location: headerText(response.headers.location) } });
+    }),
+  );
+  return { head, body: head.then(() => body) };
+}
+
+function requestHttp2(tlsSocket: TLSSocket, options: ProbeOptions, url: URL, authority: string, disposables: Array<{ destroy(): unknown }>, fail: (err: unknown) => void): Answer {
+  let body: Promise<string> = Promise.resolve('');
+  const head = (async () => {
+    const { connect } = await import('node:http2');
+    const session = connect(`https://${authority}`, { createConnection: () => tlsSocket });
+    disposables.push(session);
+    session.on('error', (err) => fail(err));
+    const stream = session.request({
+      ':method': options.method ?? 'GET',
+      ':path': `${url.pathname}${url.search}`,
+      ':authority': authority,
+      ...requestHeaders(options),
+    });
+    stream.on('error', (err) => fail(err));
+    stream.end();
+    return new Promise<{ status: number; headers: Record<string, string | undefined> }>((resolve) =>
+      stream.once('response', (responseHeaders) => {
+        body = readBody(stream as unknown as IncomingMessage);
+        resolve({ status: Number(responseHeaders[':status'] ?? 0), headers: { location: headerText(responseHeaders.location) } });
+      }),
+    );
+  })();
+  return { head, body: head.then(() => body) };
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sentFrom(observed: HandshakeObservation): boolean | null {
+  if (observed.clientCertificatesSent !== undefined) return observed.clientCertificatesSent > 0;
+  if (observed.requested === false && !observed.renegotiated) return false;
+  return null;
+}
+
+/** Why OpenSSL sent an empty Certificate message, from the server's CertificateRequest. */
+function notSentCause(observed: HandshakeObservation, credentials: ClientCredentials): ProbeResult['clientCertificateNotSentCause'] {
+  if (observed.clientCertificatesSent !== 0 || !credentials.facts) return undefined;
+  const accepted = [...(observed.signatureAlgorithms ?? [])];
+  const fits = signatureFits(credentials.facts, accepted, observed.version);
+  if (fits === false) {
+    return { code: 'signature-algorithms', keyType: keyKind(credentials.keyObject), accepted: accepted.map(signatureSchemeName) };
+  }
+  const certFits = signatureFits(credentials.facts, observed.certificateSignatureAlgorithms, observed.version);
+  const listed = issuerListed(credentials.facts, observed.acceptableCAsDer);
+  if (listed === false) return { code: 'certificate-authorities', keyType: keyKind(credentials.keyObject), accepted: observed.acceptableCAs ?? [] };
+  if (certFits === false) {
+    return { code: 'signature-algorithms', keyType: keyKind(credentials.keyObject), accepted: (observed.certificateSignatureAlgorithms ?? []).map(signatureSchemeName) };
+  }
+  return { code: 'unknown', keyType: keyKind(credentials.keyObject), accepted: [] };
+}
+
+function wireFacts(result: ProbeResult, observed: HandshakeObservation, credentials: ClientCredentials | undefined, options: ProbeOptions): WireFacts {
+  return {
+    tlsVersion: result.tls?.version,
+    requested: result.clientCertificateRequested,
+    configured: result.clientCertificatePresented,
+    sent: result.clientCertificateSent,
+    issuerListed: result.clientIssuerListed,
+    renegotiated: observed.renegotiated === true,
+    postHandshakeCertificateRequest: observed.postHandshakeCertificateRequest === true,
+    notSentCause: result.clientCertificateNotSentCause,
+    forced: options.forced === true,
+    clientChainLength: credentials?.chainLength,
+    clientLeafSelfIssued: credentials?.leafSelfIssued,
+    servername: options.servername,
+    host: hostOf(options.url),
+    ...(credentials?.facts ? { clientIssuer: credentials.facts.issuer } : {}),
+    ...(result.acceptableClientCAs ? { acceptableCAs: result.acceptableClientCAs } : {}),
+  };
 }
 
 /** Errors that are the caller's bug, not a network outcome: they propagate. */
@@ -462,14 +613,25 @@ function isMisuse(err: unknown): boolean {
 }
 
 /** What the handshake bytes showed, or failing that, what the server's verdict implies. */
-function applyObservation(result: ProbeResult, observed: HandshakeObservation): void {
+function applyObservation(result: ProbeResult, observed: HandshakeObservation, credentials: ClientCredentials | undefined): void {
   if (observed.acceptableCAs) result.acceptableClientCAs = observed.acceptableCAs;
-  if (observed.requested !== null) {
-    result.clientCertificateRequested = observed.requested;
-    return;
+  if (observed.signatureAlgorithms) result.clientSignatureAlgorithms = observed.signatureAlgorithms.map(signatureSchemeName);
+  if (observed.helloRetry) result.helloRetry = true;
+  result.clientCertificateRequested = observed.renegotiated && observed.requested === false ? null : observed.requested;
+  result.clientCertificateSent = sentFrom(observed);
+  result.clientIssuerListed = credentials?.facts ? issuerListed(credentials.facts, observed.acceptableCAsDer) : null;
+  if (credentials) {
+    const cause = notSentCause(observed, credentials);
+    if (cause) result.clientCertificateNotSentCause = cause;
   }
+  const unverified: string[] = [];
+  if (observed.renegotiated) unverified.push('renegotiation');
+  if (result.clientCertificateRequested === null) unverified.push('certificate-request');
+  if (result.clientCertificatePresented && result.clientCertificateSent === null) unverified.push('client-certificate');
+  result.wireVerified = unverified.length === 0;
+  if (unverified.length > 0) result.notVerifiedOnWire = unverified;
   // A server that answers with a client-certificate alert evaluated (so requested) a certificate.
-  if (result.failure?.phase === 'client-certificate' && result.failure.alert) {
+  if (result.clientCertificateRequested === null && result.failure?.phase === 'client-certificate' && result.failure.alert) {
     result.clientCertificateRequested = true;
   }
 }

@@ -10,15 +10,44 @@ import { BlockList, isIP, isIPv6, type Socket } from 'node:net';
  * addresses, CIDR ranges, each optionally with `:port`. A value without a scheme means `http://`.
  */
 export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
-  const raw = (env.https_proxy ?? env.HTTPS_PROXY ?? '').trim();
+  const variable = env.https_proxy !== undefined ? 'https_proxy' : 'HTTPS_PROXY';
+  const raw = (env[variable] ?? '').trim();
   if (!raw) return undefined;
   const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
   if (bypassesProxy(url, noProxy)) return undefined;
+  let proxy: URL;
   try {
-    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
-    return undefined;
+    // Never a silent direct connection: the user asked for a proxy.
+    throw new ProxySettingError(variable);
   }
+  if (!proxy.hostname) throw new ProxySettingError(variable);
+  return proxy;
+}
+
+/** HTTPS_PROXY (or https_proxy) is set but is no URL; the value is not repeated (it may hold a password). */
+export class ProxySettingError extends Error {
+  readonly code = 'ERR_PROXY_URL';
+  constructor(readonly variable: string) {
+    super(`${variable} is not a proxy URL`);
+    this.name = 'ProxySettingError';
+  }
+}
+
+/**
+ * A URL fit for display: credentials (`user:password@`) replaced by `***@`. Also for text
+ * that is not a parseable URL, where the `//…@` part is masked the same way.
+ */
+export function redactUrl(url: URL | string): string {
+  if (typeof url !== 'string') {
+    if (!url.username && !url.password) return url.href;
+    const copy = new URL(url.href);
+    copy.username = '***';
+    copy.password = '';
+    return copy.href;
+  }
+  return url.replace(/(\/\/)[^/?#\s]*@/g, '$1***@');
 }
 
 function defaultPort(url: URL): number {

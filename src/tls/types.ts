@@ -17,8 +17,8 @@ export type FailurePhase =
   | 'http'
   | 'aborted';
 
-/** Resolves a host name; the default is `dns.promises.lookup` (honours /etc/hosts). */
-export type LookupFunction = (hostname: string) => Promise<{ address: string; family: number }>;
+/** Resolves a host name to one or every address; the default is `dns.promises.lookup` with `all` (honours /etc/hosts). */
+export type LookupFunction = (hostname: string) => Promise<{ address: string; family: number } | Array<{ address: string; family: number }>>;
 
 export interface ProbeOptions {
   /** `https:` URL; its path and query are requested. */
@@ -48,6 +48,11 @@ export interface ProbeOptions {
   lookup?: LookupFunction;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * The local pre-check found a problem and the attempt runs anyway (`--force`): a 401/403
+   * answer is then a failure, not an mTLS success.
+   */
+  forced?: boolean;
 }
 
 export interface ProbeAddress {
@@ -113,6 +118,33 @@ export interface ProbeFailure {
   hint: string;
   /** For server-certificate failures. */
   serverCertificate?: { subject: string; issuer: string };
+  /**
+   * For the client-certificate verdict, a stable reason: not-requested, not-configured,
+   * not-sent, alert, http-rejected, http-refused, wrong-virtual-host, post-handshake-auth,
+   * closed (see the README's ping section).
+   */
+  reason?: FailureReason;
+}
+
+export type FailureReason =
+  | 'not-requested'
+  | 'not-configured'
+  | 'not-sent'
+  | 'alert'
+  | 'http-rejected'
+  | 'http-refused'
+  | 'wrong-virtual-host'
+  | 'post-handshake-auth'
+  | 'closed';
+
+/** Why OpenSSL sent an empty Certificate message although one was configured. */
+export interface NotSentCause {
+  /** signature-algorithms: our key can't make a signature the server accepts; certificate-authorities: our chain reaches none of the CAs it lists. */
+  code: 'signature-algorithms' | 'certificate-authorities' | 'unknown';
+  /** Our key: "RSA", "ECDSA P-256", "Ed25519". */
+  keyType: string;
+  /** What the server accepts: signature scheme names, or CA names. */
+  accepted: string[];
 }
 
 export interface ProbeResult {
@@ -136,9 +168,33 @@ export interface ProbeResult {
   clientCertificateRequested: boolean | null;
   /** Distinguished names of the CAs the server said it accepts (CertificateRequest), when it named any. */
   acceptableClientCAs?: string[];
-  /** Whether a client certificate was configured for this attempt. */
+  /** Signature schemes the server accepts from the client (its CertificateRequest), by IANA name. */
+  clientSignatureAlgorithms?: string[];
+  /** Whether a client certificate was configured for this attempt (not whether it went out: see clientCertificateSent). */
   clientCertificatePresented: boolean;
+  /**
+   * Whether our Certificate message carried a certificate, read from the wire (TLS 1.2 plain,
+   * TLS 1.3 decrypted with the client handshake secret); false also when none was asked for
+   * or configured; null when unknown (the handshake stopped before it, or renegotiation).
+   */
+  clientCertificateSent: boolean | null;
+  /** Configured but withheld by OpenSSL (empty Certificate message): why. */
+  clientCertificateNotSentCause?: NotSentCause;
+  /** Whether the server's acceptable-CA list names a CA of our chain; null when it listed none (or no certificate). */
+  clientIssuerListed: boolean | null;
+  /** The server answered with a HelloRetryRequest first (TLS 1.3). */
+  helloRetry?: boolean;
+  /** Every fact of the contract was read from the wire. */
+  wireVerified: boolean;
+  /** The facts that could not be read: certificate-request, client-certificate, renegotiation. */
+  notVerifiedOnWire?: string[];
+  /** Addresses that refused or did not answer before the one used (several resolved). */
+  addressesTried?: Array<{ ip: string; family: 4 | 6; code: string }>;
+  /** A success that deserves a look: the certificate was accepted but the request was refused (401/403). */
+  warning?: string;
   httpStatus?: number;
+  /** The Location header of a redirect, for display. */
+  httpLocation?: string;
   /** The first bytes of the response body (at most 4 KiB), for diagnosis. */
   bodySnippet?: string;
   failure?: ProbeFailure;
