@@ -29,6 +29,9 @@ function okAttempt(timings: ProbeResult['timings'], extra: Partial<ProbeResult> 
     serverChain: [],
     clientCertificateRequested: true,
     clientCertificatePresented: true,
+    clientCertificateSent: true,
+    clientIssuerListed: true,
+    wireVerified: true,
     httpStatus: 200,
     ...extra,
   };

@@ -35,6 +35,9 @@ function attempt(extra: Partial<ProbeResult> = {}): ProbeResult {
     clientCertificateRequested: true,
     acceptableClientCAs: ['CN=Toss CA'],
     clientCertificatePresented: true,
+    clientCertificateSent: true,
+    clientIssuerListed: true,
+    wireVerified: true,
     httpStatus: 200,
     ...extra,
   };
@@ -76,7 +79,8 @@ describe('renderPingText', () => {
         '                   issued by CN=Example Root',
         '                 CN=Example Root (root) · 1127 days left',
         '  accepts CAs    CN=Toss CA',
-        '  client cert    the server asked for one; sent: CN=app.partner.example, O=Partner',
+        '  client cert    the server asked for one; sent (seen on the wire): CN=app.partner.example, O=Partner',
+        '                 its issuer is among the CAs the server accepts',
         '                 sha256 AB:CD',
         '                 from certs/app.crt + 1 intermediate, key certs/app.key · 207 days left',
         '  http           200',
@@ -186,7 +190,7 @@ describe('renderPingText', () => {
   });
 
   it('says when the server did not ask for a certificate', () => {
-    const text = renderPingText(report([attempt({ clientCertificateRequested: false, acceptableClientCAs: undefined })]), plain);
+    const text = renderPingText(report([attempt({ clientCertificateRequested: false, clientCertificateSent: false, clientIssuerListed: null, acceptableClientCAs: undefined })]), plain);
     expect(text).toContain('  client cert    the server did not ask for one; configured, not sent: CN=app.partner.example, O=Partner');
   });
 
@@ -201,5 +205,40 @@ describe('failureTitle', () => {
     expect(failureTitle({ attempt: 1, phase: 'timeout', stalledIn: 'tls', code: 'ETIMEDOUT', message: 'timed out after 500 ms during the TLS handshake', hint: '' })).toBe(
       'timeout in tls: timed out after 500 ms during the TLS handshake',
     );
+  });
+});
+
+describe('renderPingText: wire facts and hostile strings', () => {
+  it('says NOT sent with the cause, and "not verified on the wire" when unknown', () => {
+    const notSent = renderPingText(
+      report([attempt({ ok: false, clientCertificateSent: false, clientCertificateNotSentCause: { code: 'signature-algorithms', keyType: 'RSA', accepted: ['ecdsa_secp256r1_sha256'] } })]),
+      plain,
+    );
+    expect(notSent).toContain('configured, NOT sent (the server accepts no signature this key can make)');
+    const unknown = renderPingText(report([attempt({ clientCertificateRequested: null, clientCertificateSent: null, clientIssuerListed: null })]), plain);
+    expect(unknown).toContain('not verified on the wire whether the server asked for one; configured; not verified on the wire whether it was sent');
+  });
+
+  it('shows the 401/403 warning of a success', () => {
+    const text = renderPingText(report([attempt({ httpStatus: 403, warning: 'the request itself was refused (HTTP 403)' })]), plain);
+    expect(text).toMatch(/^OK .* 403 in/);
+    expect(text).toContain('  ! the request itself was refused (HTTP 403)');
+  });
+
+  it('escapes control characters of server names, CA lists, hints and the URL', () => {
+    const evil = 'CN=evil\u001b[2J\rOK  forged\u0007';
+    const text = renderPingText(
+      report([
+        attempt({
+          ok: false,
+          serverChain: [{ ...CHAIN[0]!, subject: evil, issuer: evil }],
+          acceptableClientCAs: [evil],
+          failure: { phase: 'http', code: 'HTTP_400', message: `told ${evil}`, hint: `hint ${evil}` },
+        }),
+      ]),
+      plain,
+    );
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(text).toContain('CN=evil\\x1b[2J\\rOK  forged\\x07');
   });
 });

@@ -120,7 +120,13 @@ describe('classifyError on alerts', () => {
 
   it('certificate_required although a certificate was configured points at the key type', () => {
     const failure = classifyError(alertError('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tlsv13 alert certificate required', 116), presented);
-    expect(failure.hint).toMatch(/although one was configured/);
+    expect(failure.hint).toMatch(/configured client certificate was not sent/);
+    const cause = classifyError(alertError('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tlsv13 alert certificate required', 116), {
+      ...presented,
+      clientCertificateSent: false,
+      notSentCause: { code: 'signature-algorithms', keyType: 'RSA', accepted: ['ecdsa_secp256r1_sha256'] },
+    });
+    expect(cause.hint).toMatch(/accepts only the signature algorithms ecdsa_secp256r1_sha256, none of which this certificate's key \(RSA\) can make/);
     const none = classifyError(alertError('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tlsv13 alert certificate required', 116), { ...presented, clientCertificatePresented: false });
     expect(none.hint).toBe(NO_CLIENT_CERT_HINT);
   });

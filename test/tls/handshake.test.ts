@@ -43,7 +43,7 @@ describe('HandshakeRecorder', () => {
     // Split across chunks like TCP would.
     recorder.record(record.subarray(0, 7));
     recorder.record(record.subarray(7));
-    expect(recorder.observe()).toEqual({ requested: true, acceptableCAs: ['CN=Client CA'], version: 'TLSv1.2' });
+    expect(recorder.observe()).toEqual({ requested: true, acceptableCAs: ['CN=Client CA'], acceptableCAsDer: [ca.toString('hex')], signatureAlgorithms: [0x0403], version: 'TLSv1.2' });
 
     const without = Buffer.concat([message(2, serverHello), message(14, Buffer.alloc(0))]);
     const plain = new HandshakeRecorder();

@@ -123,6 +123,7 @@ describe.each(['TLSv1.2', 'TLSv1.3'] as const)('Node https server requiring a cl
     expect(result.failure?.serverCertificate).toEqual({ subject: 'CN=localhost, O=aitoss tests', issuer: 'CN=aitoss test server root, O=aitoss tests' });
     expect(result.failure?.hint).toMatch(/--ca FILE/);
     expect(result.failure?.hint).toMatch(/aitoss test server root/);
+    // The client certificate went out once: the server was verified after the handshake.
     expect(result.serverChain[0]?.subject).toBe('CN=localhost, O=aitoss tests');
     expect(result.httpStatus).toBeUndefined();
   });
@@ -260,16 +261,23 @@ describe('HTTP-level rejection (handshake always completes)', () => {
     const result = await attempt(server.port, undefined);
     expect(result.ok).toBe(false);
     expect(result.httpStatus).toBe(400);
-    expect(result.failure).toMatchObject({ phase: 'client-certificate', code: 'HTTP_400', hint: NO_CLIENT_CERT_HINT });
+    // Nothing configured: ping shows what the server does, and mTLS is not proven.
+    expect(result.failure).toMatchObject({ phase: 'client-certificate', code: 'CLIENT_CERT_NOT_CONFIGURED', reason: 'not-configured' });
+    expect(result.failure?.message).toMatch(/HTTP 400 .*no client certificate was received/);
+    expect(result.failure?.hint).toContain(NO_CLIENT_CERT_HINT);
     expect(result.bodySnippet).toContain('No required SSL certificate was sent');
     expect(result.clientCertificateRequested).toBe(true);
+    expect(result.clientCertificateSent).toBe(false);
   });
 
   it('treats "400 The SSL certificate error" as a client-certificate failure', async () => {
     const result = await attempt(server.port, pki.otherCa);
     expect(result.ok).toBe(false);
-    expect(result.failure).toMatchObject({ phase: 'client-certificate', code: 'HTTP_400' });
-    expect(result.failure?.hint).toMatch(/did not accept the client certificate/);
+    expect(result.failure).toMatchObject({ phase: 'client-certificate', code: 'HTTP_400', reason: 'http-rejected' });
+    // What the handshake showed: the issuer is not in the server's CA list.
+    expect(result.clientIssuerListed).toBe(false);
+    expect(result.clientCertificateSent).toBe(true);
+    expect(result.failure?.hint).toMatch(/issuer "CN=unrelated root, O=Elsewhere" is not among the CAs the server accepts \(it accepts "CN=aitoss test client root, O=aitoss tests"\)/);
   });
 
   it('succeeds when the certificate is accepted', async () => {
@@ -280,13 +288,17 @@ describe('HTTP-level rejection (handshake always completes)', () => {
 });
 
 describe('a server that does not ask for a certificate', () => {
-  it('reports clientCertificateRequested: false (TLS 1.2 and 1.3)', async () => {
+  it('fails "not requested" whatever the status (TLS 1.2 and 1.3)', async () => {
     for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
       const server = await startNodeServer(pki, { version, requestCert: false, rejectUnauthorized: false });
       try {
         const result = await attempt(server.port, pki.client);
-        expect(result.ok).toBe(true);
+        expect(result.ok).toBe(false);
+        expect(result.httpStatus).toBe(200);
+        expect(result.failure).toMatchObject({ phase: 'client-certificate', reason: 'not-requested', code: 'CLIENT_CERT_NOT_REQUESTED' });
+        expect(result.failure?.hint).toMatch(/TLS-terminating proxy/);
         expect(result.clientCertificateRequested).toBe(false);
+        expect(result.clientCertificateSent).toBe(false);
         expect(result.acceptableClientCAs).toBeUndefined();
         expect(result.bodySnippet).toBe('hello anonymous');
       } finally {
@@ -436,10 +448,11 @@ describe('through an HTTP CONNECT proxy', () => {
     }
   });
 
-  it('reports a refused proxy as a connect failure naming the proxy', async () => {
+  it('reports a refused proxy under proxy, naming it', async () => {
     const port = await refusedPort();
     const result = await attempt(origin.port, pki.client, { proxy: new URL(`http://127.0.0.1:${port}`) });
-    expect(result.failure).toMatchObject({ phase: 'connect', code: 'ECONNREFUSED' });
+    expect(result.failure).toMatchObject({ phase: 'proxy', code: 'ECONNREFUSED' });
+    expect(result.failure?.hint).toMatch(/HTTPS_PROXY/);
     expect(result.failure?.message).toMatch(/proxy/);
   });
 });
