@@ -134,6 +134,15 @@ class TapStream extends Duplex {
     this.inner.write(chunk, encoding, callback);
   }
 
+  // A flight TLS hands over in pieces goes out in one write, as it would on a plain socket: a
+  // server that rejects our Certificate closes at once, and a second write would meet the reset
+  // (EPIPE) before its alert is read.
+  override _writev(chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>, callback: (error?: Error | null) => void): void {
+    const data = Buffer.concat(chunks.map(({ chunk }) => chunk));
+    this.onWrite(data);
+    this.inner.write(data, callback);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.inner.end();
     callback();

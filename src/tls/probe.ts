@@ -45,6 +45,10 @@ const defaultLookup: LookupFunction = async (hostname) => {
   return lookup(hostname, { all: true });
 };
 
+/** How long a reset or EPIPE waits for the TLS alert that may explain it. */
+const CLOSE_GRACE_MS = 30;
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
 /** While more addresses remain, how long one may take to accept before the next is tried. */
 const ADDRESS_ATTEMPT_MS = 1000;
 
@@ -258,8 +262,18 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   let settled = false;
   let fail: (err: unknown) => void = () => undefined;
   const broken = new Promise<never>((_, reject) => {
+    // A reset or broken pipe may race the TLS alert that explains it (a TLS 1.3 server
+    // refusing the certificate): give the alert a moment to surface and win.
+    let pendingClose: ReturnType<typeof setTimeout> | undefined;
     fail = (err) => {
-      if (!settled) reject(err);
+      if (settled) return;
+      const code = String((err as { code?: unknown } | null)?.code ?? '');
+      if (CLOSED_CODES.has(code) && !hasAlert(err)) {
+        pendingClose ??= setTimeout(() => reject(err), CLOSE_GRACE_MS);
+        return;
+      }
+      clearTimeout(pendingClose);
+      reject(err);
     };
   });
   broken.catch(() => undefined);
@@ -355,9 +369,30 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
       // Let an 'error' emitted with the close win; a silent close is a reset without a reason.
       setImmediate(() => fail(Object.assign(new Error('the server closed the connection'), { code: 'ECONNRESET' })));
     });
-    await step(new Promise<void>((resolve) => tlsSocket.once('secureConnect', () => resolve())));
-    handshakeDone = true;
-    result.timings.tls = elapsed();
+    // On secureConnect, in the same turn of the event loop: verify the server, then write the
+    // request at once. A TLS 1.3 server that refuses the certificate sends its alert right
+    // after our Finished; a request written late meets a reset socket (EPIPE) instead.
+    const secured = new Promise<{ answer: Answer; verifyError?: Error }>((resolve) =>
+      tlsSocket.once('secureConnect', () => {
+        handshakeDone = true;
+        result.timings.tls = elapsed();
+        peer ??= tlsSocket.getPeerCertificate(true);
+        const authorizationError = tlsSocket.authorizationError as unknown;
+        const verifyError: Error | undefined = authorizationError
+          ? Object.assign(new Error(`server certificate: ${String(authorizationError)}`), { code: String(authorizationError) })
+          : checkServerIdentity(checkName, peer);
+        if (verifyError && !options.insecure) {
+          resolve({ answer: { head: new Promise(() => undefined), body: Promise.resolve('') }, verifyError });
+          return;
+        }
+        enter('http');
+        // `--servername` names the virtual host too, as curl --resolve does: Host follows it.
+        const authority = options.servername ? `${options.servername}${url.port ? `:${url.port}` : ''}` : url.host;
+        const answer = tlsSocket.alpnProtocol === 'h2' ? requestHttp2(tlsSocket, options, url, authority, disposables, fail) : requestHttp1(tlsSocket, options, url, authority, disposables, fail);
+        resolve({ answer, ...(verifyError ? { verifyError } : {}) });
+      }),
+    );
+    const { answer, verifyError } = await step(secured);
     const cipher = tlsSocket.getCipher();
     const alpn = tlsSocket.alpnProtocol || undefined;
     result.tls = {
@@ -365,25 +400,14 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
       cipher: cipher.standardName ?? cipher.name,
       ...(alpn ? { alpn } : {}),
     };
-    peer ??= tlsSocket.getPeerCertificate(true);
     result.serverChain = chainFrom(peer);
     const leaf = result.serverChain[0];
     if (leaf) serverCertificate = { subject: leaf.subject, issuer: leaf.issuer, names: altNames(peer) };
-    const authorizationError = tlsSocket.authorizationError as unknown;
-    const verifyError: Error | undefined = authorizationError
-      ? Object.assign(new Error(`server certificate: ${String(authorizationError)}`), { code: String(authorizationError) })
-      : checkServerIdentity(checkName, peer);
     if (verifyError) {
       if (!options.insecure) throw verifyError;
       result.serverCertificateError = (verifyError as { code?: string }).code ?? verifyError.message;
     }
 
-    // HTTP, written in this same turn of the event loop as secureConnect: a TLS 1.3 server
-    // that refuses the certificate answers with an alert, and we keep reading until it comes.
-    enter('http');
-    // `--servername` names the virtual host too, as curl --resolve does: Host follows it.
-    const authority = options.servername ? `${options.servername}${url.port ? `:${url.port}` : ''}` : url.host;
-    const answer = alpn === 'h2' ? requestHttp2(tlsSocket, options, url, authority, disposables, fail) : requestHttp1(tlsSocket, options, url, authority, disposables, fail);
     const response = await step(answer.head);
     result.timings.firstByte = elapsed();
     result.httpStatus = response.status;
