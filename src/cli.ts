@@ -12,7 +12,9 @@ import { certInspectCommand } from './commands/cert-inspect.js';
 import { certCheckCommand } from './commands/cert-check.js';
 import { configCommand } from './commands/config.js';
 import { pingCommand } from './commands/ping.js';
-import { closestNames, longFlags } from './commands/options.js';
+import { closestNames, longFlags, parseAt } from './commands/options.js';
+import type { RunFailure } from './render/json.js';
+import { renderRunFailure, type MachineFormat } from './render/run-failure.js';
 import type { CliIO, CommandContext, OutputStream, Outcome, SignalSource } from './commands/context.js';
 import { VERSION } from './version.js';
 
@@ -266,11 +268,59 @@ export function usageLine(text: string, command: Command): string {
   return `${escapeControlCharacters(line)}${hint}; see '${names.join(' ')} --help'`;
 }
 
+/** The machine formats of each command (the others are text). */
+const MACHINE_FORMATS: Readonly<Record<CommandName, readonly MachineFormat[]>> = {
+  'cert inspect': ['json'],
+  'cert check': ['json', 'github', 'prometheus'],
+  config: ['json'],
+  ping: ['json'],
+};
+
+export interface RequestedOutput {
+  /** The machine format asked for (`--json`, `-f/--format`; check's github in GitHub Actions), if any. */
+  format: MachineFormat | undefined;
+  /** `--at`, as given: the time a Prometheus failure is stamped with. */
+  at: string | undefined;
+}
+
+/**
+ * The output the arguments ask for, read from the words before commander parses them: a
+ * usage error stops the parse, and its document must still be in the format asked for.
+ * A format the command does not have gets none (the error says so on stderr).
+ */
+export function requestedOutput(argv: readonly string[], env: NodeJS.ProcessEnv): RequestedOutput {
+  const name = namedCommand(argv);
+  let json = false;
+  let format: string | undefined;
+  let at: string | undefined;
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const value = (long: string, short?: string): string | undefined => {
+      if (word === long || word === short) return words[++i];
+      if (word.startsWith(`${long}=`)) return word.slice(long.length + 1);
+      if (short && word.startsWith(short) && !word.startsWith('--')) return word.slice(short.length);
+      return undefined;
+    };
+    if (word === '--json') json = true;
+    else at = value('--at') ?? at;
+    format = value('--format', '-f') ?? format;
+  }
+  const formats: readonly MachineFormat[] = name ? MACHINE_FORMATS[name] : ['json'];
+  const asked = json ? 'json' : format;
+  if (asked !== undefined) return { format: formats.find((f) => f === asked), at };
+  return { format: name === 'cert check' && env.GITHUB_ACTIONS === 'true' ? 'github' : undefined, at };
+}
+
 export async function main(givenArgv: readonly string[], io: CliIO = processIO(process.cwd())): Promise<number> {
   let outcome: Outcome | undefined;
   const ctx: CommandContext = { io, color: undefined, setOutcome: (o) => (outcome = o) };
   const argv = routeHelp(givenArgv);
+  const requested = requestedOutput(argv, io.env);
   const program = buildProgram(ctx, namedCommand(argv));
+  // The last usage error commander printed, for the machine format's error document.
+  let usage: string | undefined;
   const configure = (command: Command) => {
     command.exitOverride();
     // Suggestions are usageLine's: commander's would break the line and skip alias names.
@@ -278,7 +328,7 @@ export async function main(givenArgv: readonly string[], io: CliIO = processIO(p
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`aitoss: ${usageLine(text, command)}\n`),
+      outputError: (text, write) => write(`aitoss: ${(usage = usageLine(text, command))}\n`),
     });
     command.hook('preAction', (thisCommand) => {
       ctx.color = thisCommand.optsWithGlobals().color as boolean | undefined;
@@ -290,9 +340,37 @@ export async function main(givenArgv: readonly string[], io: CliIO = processIO(p
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
-    return exitCodeFor(error, io);
+    const exitCode = exitCodeFor(error, io);
+    if (exitCode !== EXIT.success && requested.format) {
+      io.stdout.write(renderRunFailure(requested.format, runFailure(error, exitCode, usage), failureTime(requested, io)));
+    }
+    return exitCode;
+  }
+  if ((outcome === 'interrupted-sigint' || outcome === 'interrupted-sigterm') && requested.format) {
+    const signal = outcome === 'interrupted-sigint' ? 'SIGINT' : 'SIGTERM';
+    const failure: RunFailure = { code: 'interrupted', message: `interrupted by ${signal}; no result`, source: null, exitCode: OUTCOME_EXIT[outcome] };
+    io.stdout.write(renderRunFailure(requested.format, failure, failureTime(requested, io)));
   }
   return outcome === undefined ? EXIT.success : OUTCOME_EXIT[outcome];
+}
+
+/** The error as the machine formats carry it: the same line as on stderr. */
+function runFailure(error: unknown, exitCode: number, usage: string | undefined): RunFailure {
+  if (error instanceof CommanderError) {
+    // Commander's help for a command named without its subcommand (`aitoss cert`) is no error line.
+    return { code: 'usage', message: usage ?? 'no command given; see --help', source: null, exitCode };
+  }
+  if (isAitossError(error)) return { code: error.kind, message: error.toLine(), source: error.source ?? null, exitCode };
+  return { code: 'internal', message: internalErrorLine(error), source: null, exitCode };
+}
+
+/** `--at` when it is a valid date (a Prometheus failure is stamped as the check would have been), else now. */
+function failureTime(requested: RequestedOutput, io: CliIO): Date {
+  try {
+    return requested.at === undefined ? io.now() : parseAt(requested.at);
+  } catch {
+    return io.now();
+  }
 }
 
 function exitCodeFor(error: unknown, io: CliIO): number {
@@ -308,10 +386,14 @@ function exitCodeFor(error: unknown, io: CliIO): number {
     if (debugEnabled(io.env)) io.stderr.write(`${(error.cause instanceof Error ? error.cause : error).stack}\n`);
     return error.kind === 'usage' ? EXIT.usage : EXIT.input;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`aitoss: internal error: ${message.split('\n')[0]}; please report it (DEBUG=aitoss shows details)\n`);
+  io.stderr.write(`aitoss: ${internalErrorLine(error)}\n`);
   if (debugEnabled(io.env) && error instanceof Error) io.stderr.write(`${error.stack}\n`);
   return EXIT.bug;
+}
+
+function internalErrorLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error: ${escapeControlCharacters(message.split('\n')[0] ?? '')}; please report it (DEBUG=aitoss shows details)`;
 }
 
 function debugEnabled(env: NodeJS.ProcessEnv): boolean {

@@ -3,14 +3,16 @@
  * command alone behaves as the whole program does, and the conventions every command
  * shares (usage errors, help routing), through the built CLI.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, main, namedCommand, routeHelp, type CommandName } from '../src/cli.js';
 import type { CliIO, CommandContext } from '../src/commands/context.js';
-import { runCli } from './e2e/helpers.js';
+import { BIN, cleanEnv, runCli } from './e2e/helpers.js';
 
 function captureIO(): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -279,6 +281,110 @@ describe('formats and short flags', () => {
         expect(text, `${path}: ${text}`).toMatch(/\(default: [^()]+(?:\([^()]*\)[^()]*)*\)$/);
         expect(text.match(/default/gi), `${path}: ${text}`).toHaveLength(1);
       }
+    }
+  });
+});
+
+describe('a machine format still gets a document when the command cannot run', () => {
+  const errorDocument = (code: string, message: string, source: string | null = null, exitCode = 2) => ({
+    schemaVersion: 1,
+    ok: false,
+    error: { code, message, source, exitCode },
+  });
+
+  it.each([
+    // usage errors: commander stops before the command runs
+    [['cert', 'check', '--json', '--bogus'], 'usage', "unknown option '--bogus'; see 'aitoss cert check --help'", null],
+    [['cert', 'inspect', '-f', 'json', '--at', 'tomorrow'], 'usage', "--at tomorrow: expected an ISO 8601 date such as 2027-01-15 or 2027-01-15T09:00:00+09:00; see 'aitoss cert inspect --help'", null],
+    [['ping', '--json', '--timeout', '10x'], 'usage', "--timeout 10x: expected a duration such as 10s, 500ms or 2m (a bare number is milliseconds); see 'aitoss ping --help'", null],
+    [['config', '--format=json', '--fail-under', 'soon'], 'usage', "--fail-under soon: expected a whole number; see 'aitoss config --help'", null],
+    [['certs', '--json'], 'usage', "unknown command 'certs' (did you mean cert?); see 'aitoss --help'", null],
+    [['cert', 'check', '--json'], 'usage', 'name what to check: PATH..., or --cert SRC --key SRC (or AITOSS_CERT/AITOSS_KEY, or cert and key in a configuration file); see --help', null],
+    [['ping', 'http://127.0.0.1:1/', '-f', 'json'], 'usage', 'ping speaks HTTPS only, got http://; give an https:// URL such as https://apps-in-toss-api.toss.im/', null],
+    // input errors: the command ran and could not read what it was given
+    [['cert', 'check', 'fixtures/missing.crt', '--json'], 'input', 'fixtures/missing.crt: no such file or directory', 'fixtures/missing.crt'],
+    [['cert', 'inspect', 'fixtures/missing.crt', '--format', 'json'], 'input', 'fixtures/missing.crt: no such file or directory', 'fixtures/missing.crt'],
+    [['ping', 'https://127.0.0.1:1/', '--cert', 'fixtures/missing.crt', '--json'], 'input', 'fixtures/missing.crt: no such file or directory', 'fixtures/missing.crt'],
+  ])('%j: stderr has the line, stdout the JSON error document, exit 2', async (args, code, message, source) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`aitoss: ${message}\n`);
+    expect(JSON.parse(result.stdout)).toEqual(errorDocument(code, message, source));
+  });
+
+  it('config --json with an environment value it cannot use', async () => {
+    const result = await runCli(['config', '--json'], { env: { AITOSS_FAIL_UNDER: 'soon' } });
+    expect(result.code).toBe(2);
+    const message = 'env:AITOSS_FAIL_UNDER: expected a whole number of days (0 or more), got "soon"';
+    expect(JSON.parse(result.stdout)).toEqual(errorDocument('input', message, 'env:AITOSS_FAIL_UNDER'));
+  });
+
+  it('text output gets nothing on stdout; a format the command does not have neither', async () => {
+    for (const args of [['cert', 'check', 'fixtures/missing.crt'], ['cert', 'inspect', 'fixtures/missing.crt', '-f', 'prometheus']]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('github: an ::error annotation, also when GITHUB_ACTIONS chose the format', async () => {
+    const line = '::error title=aitoss could not run the check::aitoss: fixtures/missing.crt: no such file or directory\n';
+    expect((await runCli(['cert', 'check', 'fixtures/missing.crt', '-f', 'github'])).stdout).toBe(line);
+    const chosen = await runCli(['cert', 'check', 'fixtures/missing.crt'], { env: { GITHUB_ACTIONS: 'true' } });
+    expect(chosen.stdout).toBe(line);
+    expect(chosen.code).toBe(2);
+    const usage = await runCli(['cert', 'check', '--requre-key'], { env: { GITHUB_ACTIONS: 'true' } });
+    expect(usage.stdout).toBe(
+      "::error title=aitoss could not run the check::aitoss: unknown option '--requre-key' (did you mean --require-key?); see 'aitoss cert check --help'\n",
+    );
+  });
+
+  it('prometheus: aitoss_check_success 0 for a usage error too, stamped with --at', async () => {
+    const result = await runCli(['cert', 'check', '--format', 'prometheus', '--at', '2026-12-01', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stdout.split('\n').filter((l) => !l.startsWith('#'))).toEqual([
+      'aitoss_check_success 0',
+      `aitoss_check_timestamp_seconds ${Date.parse('2026-12-01T00:00:00Z') / 1000}`,
+      '',
+    ]);
+  });
+
+  it('check and ping carry ok at the top of their JSON', async () => {
+    const pass = JSON.parse((await runCli(['cert', 'check', 'fixtures/demo', '--at', '2026-12-20', '--json'])).stdout);
+    expect(Object.keys(pass).slice(0, 3)).toEqual(['schemaVersion', 'ok', 'evaluatedAt']);
+    expect(pass).toMatchObject({ ok: true, status: 'pass' });
+    const fail = await runCli(['cert', 'check', 'fixtures/demo', '--at', '2026-12-20', '--json', '--fail-under', '400']);
+    expect(fail.code).toBe(1);
+    expect(JSON.parse(fail.stdout)).toMatchObject({ ok: false, status: 'fail' });
+    const ping = await runCli(['ping', 'https://127.0.0.1:1/', '--json']);
+    expect(ping.code).toBe(1);
+    expect(JSON.parse(ping.stdout)).toMatchObject({ schemaVersion: 1, ok: false });
+  });
+
+  it('ping --json stopped by SIGINT: the interrupted document, exit 130', async () => {
+    let connected!: () => void;
+    const connection = new Promise<void>((resolve) => (connected = resolve));
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const child = spawn(process.execPath, [BIN, 'ping', `https://127.0.0.1:${port}/`, '--json', '--timeout', '20s'], { env: cleanEnv() });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      const early = await Promise.race([connection.then(() => 'connected'), exited.then((code) => `exited ${code}`)]);
+      expect(early).toBe('connected');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(JSON.parse(stdout)).toEqual(errorDocument('interrupted', 'interrupted by SIGINT; no result', null, 130));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

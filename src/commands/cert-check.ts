@@ -10,13 +10,13 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { credentialRequest, resolveSettings } from '../config/settings.js';
-import { inputError, isAitossError, usageError } from '../core/errors.js';
-import { checkReport } from '../core/verdict.js';
+import { inputError, usageError } from '../core/errors.js';
+import { checkReport, type CheckReport } from '../core/verdict.js';
 import { inspectInputs } from '../input/inspect-inputs.js';
 import { renderCheckText, renderCheckVerdicts } from '../render/check-text.js';
 import { command as workflowCommand, renderGithub } from '../render/github.js';
 import { renderJson } from '../render/json.js';
-import { renderPrometheus, renderPrometheusFailure } from '../render/prometheus.js';
+import { renderPrometheus } from '../render/prometheus.js';
 import { inspectIO, styleFor, type CommandContext } from './context.js';
 import { addCredentialOptions, addFormatOptions, atOption, chooseFormat as formatAsked, configOption, failUnderOption, type CredentialOptions } from './options.js';
 
@@ -82,59 +82,60 @@ export function certCheckCommand(ctx: CommandContext): Command {
       const io = ctx.io;
       const now = options.at ?? io.now();
       const format = chooseFormat(options, io.env);
-      try {
-        const settings = await resolveSettings(
-          { cert: options.cert, key: options.key, passphraseEnv: options.passphraseEnv, failUnder: options.failUnder, config: options.config },
-          { env: io.env, cwd: io.cwd },
+      const settings = await resolveSettings(
+        { cert: options.cert, key: options.key, passphraseEnv: options.passphraseEnv, failUnder: options.failUnder, config: options.config },
+        { env: io.env, cwd: io.cwd },
+      );
+      const request = credentialRequest(paths, settings, io.env);
+      if (request.paths.length === 0 && request.cert === undefined && request.key === undefined) {
+        throw usageError(
+          'name what to check: PATH..., or --cert SRC --key SRC (or AITOSS_CERT/AITOSS_KEY, or cert and key in a configuration file)',
         );
-        const request = credentialRequest(paths, settings, io.env);
-        if (request.paths.length === 0 && request.cert === undefined && request.key === undefined) {
-          throw usageError(
-            'name what to check: PATH..., or --cert SRC --key SRC (or AITOSS_CERT/AITOSS_KEY, or cert and key in a configuration file)',
-          );
-        }
-        const { report } = await inspectInputs(request, now, inspectIO(io));
-        if (report.certificates.length === 0) {
-          throw inputError(undefined, 'no certificate among the inputs, only keys', 'name the certificate files too');
-        }
-        const checked = checkReport(report, {
-          failUnder: settings.failUnder.value,
-          requireKey: options.requireKey === true,
-          all: options.all === true,
-          strict: options.strict === true,
-        });
-
-        switch (format) {
-          case 'json':
-            io.stdout.write(renderJson(checked));
-            break;
-          case 'prometheus':
-            io.stdout.write(renderPrometheus(checked));
-            break;
-          case 'github': {
-            const { lines, summary } = renderGithub(checked);
-            io.stdout.write(`${lines.join('\n')}\n`);
-            const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-            if (summaryFile) {
-              try {
-                appendFileSync(resolve(io.cwd, summaryFile), summary);
-              } catch (error) {
-                const code = (error as { code?: string }).code ?? 'error';
-                io.stdout.write(`${workflowCommand('warning', {}, `aitoss: could not append the job summary to ${summaryFile} (${code})`)}\n`);
-              }
-            }
-            break;
-          }
-          default:
-            io.stdout.write(options.quiet ? renderCheckVerdicts(checked, await styleFor(ctx)) : renderCheckText(checked, await styleFor(ctx)));
-        }
-        ctx.setOutcome(checked.status === 'pass' ? 'success' : 'failure');
-      } catch (error) {
-        // The textfile collector keeps reading the last file: say that this check did not succeed.
-        if (format === 'prometheus' && isAitossError(error)) io.stdout.write(renderPrometheusFailure(now));
-        throw error;
       }
+      const { report } = await inspectInputs(request, now, inspectIO(io));
+      if (report.certificates.length === 0) {
+        throw inputError(undefined, 'no certificate among the inputs, only keys', 'name the certificate files too');
+      }
+      const checked = checkReport(report, {
+        failUnder: settings.failUnder.value,
+        requireKey: options.requireKey === true,
+        all: options.all === true,
+        strict: options.strict === true,
+      });
+
+      switch (format) {
+        case 'json':
+          // `ok` at the top, as in ping's JSON and the error document: one field for every parser.
+          io.stdout.write(renderJson(withOk(checked)));
+          break;
+        case 'prometheus':
+          io.stdout.write(renderPrometheus(checked));
+          break;
+        case 'github': {
+          const { lines, summary } = renderGithub(checked);
+          io.stdout.write(`${lines.join('\n')}\n`);
+          const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+          if (summaryFile) {
+            try {
+              appendFileSync(resolve(io.cwd, summaryFile), summary);
+            } catch (error) {
+              const code = (error as { code?: string }).code ?? 'error';
+              io.stdout.write(`${workflowCommand('warning', {}, `aitoss: could not append the job summary to ${summaryFile} (${code})`)}\n`);
+            }
+          }
+          break;
+        }
+        default:
+          io.stdout.write(options.quiet ? renderCheckVerdicts(checked, await styleFor(ctx)) : renderCheckText(checked, await styleFor(ctx)));
+      }
+      ctx.setOutcome(checked.status === 'pass' ? 'success' : 'failure');
     });
+}
+
+/** The check's JSON: `schemaVersion`, then `ok` (the gate passed), then the report. */
+export function withOk(checked: CheckReport): { schemaVersion: number; ok: boolean } & CheckReport {
+  const { schemaVersion, ...rest } = checked;
+  return { schemaVersion, ok: checked.status === 'pass', ...rest } as { schemaVersion: number; ok: boolean } & CheckReport;
 }
 
 /** `--json` or `--format`; GitHub's format by default inside GitHub Actions. */
