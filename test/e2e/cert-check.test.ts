@@ -92,9 +92,15 @@ describe('the threshold', () => {
     [['--fail-under', 'soon'], /^aitoss: --fail-under soon: expected a whole number; see 'aitoss cert check --help'$/],
     [['--fail-under', '-3'], /--fail-under/],
     [['--format', 'xml'], /^aitoss: --format xml: expected text, json, github or prometheus; see 'aitoss cert check --help'$/],
-    [['--json', '--format', 'github'], /^aitoss: --json and --format github disagree; give one; see --help$/],
   ])('rejects %j as a usage error', async (extra, pattern) => {
     expectUsageError(await check(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, ...extra]), pattern);
+  });
+
+  it('rejects --json with --format github as a usage error, in a JSON error document', async () => {
+    const result = await check(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN, '--json', '--format', 'github']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('aitoss: --json and --format github disagree; give one; see --help\n');
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'usage' } });
   });
 
   it('says what to name when nothing is given', async () => {
