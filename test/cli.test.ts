@@ -4,7 +4,7 @@
  * shares (usage errors, help routing), through the built CLI.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, main, namedCommand, routeHelp, type CommandName } from '../src/cli.js';
 import type { CliIO, CommandContext } from '../src/commands/context.js';
-import { BIN, cleanEnv, runCli } from './e2e/helpers.js';
+import { BIN, cleanEnv, ROOT, runCli } from './e2e/helpers.js';
 
 function captureIO(): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -116,6 +116,9 @@ describe('usage errors through the built CLI', () => {
     [['cert', 'chekc'], "aitoss: unknown command 'chekc' (did you mean check?); see 'aitoss cert --help'"],
     [['cert', 'check', '--requre-key'], "aitoss: unknown option '--requre-key' (did you mean --require-key?); see 'aitoss cert check --help'"],
     [['ping', '--nno-proxy'], "aitoss: unknown option '--nno-proxy' (did you mean --no-proxy?); see 'aitoss ping --help'"],
+    // An option's names are all candidates; it is offered under the name written first (curl's --cacert).
+    [['ping', '--ca-cert', 'x.pem'], "aitoss: unknown option '--ca-cert' (did you mean --cacert?); see 'aitoss ping --help'"],
+    [['ping', '--caa', 'x.pem'], "aitoss: unknown option '--caa' (did you mean --cacert?); see 'aitoss ping --help'"],
     [['cert', 'inspect', '--colr'], "aitoss: unknown option '--colr' (did you mean --color?); see 'aitoss cert inspect --help'"],
     [['cert', 'inspect', '--zzzzzz'], "aitoss: unknown option '--zzzzzz'; see 'aitoss cert inspect --help'"],
     // The value of an unknown --name=value may be a secret typed in the wrong place.
@@ -387,4 +390,19 @@ describe('a machine format still gets a document when the command cannot run', (
       await new Promise((resolve) => silent.close(resolve));
     }
   });
+});
+
+it('the README documents every option of every command, short flags included', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const program = buildProgram(ctx());
+  const missing: string[] = [];
+  for (const path of ['cert inspect', 'cert check', 'config', 'ping']) {
+    for (const option of find(program, path).options) {
+      if (option.hidden || option.long === '--help') continue;
+      for (const flag of [option.long, option.short]) {
+        if (flag && !readme.includes(`\`${flag}`) && !readme.includes(` ${flag}\``)) missing.push(`${path} ${flag}`);
+      }
+    }
+  }
+  expect(missing).toEqual([]);
 });
