@@ -290,7 +290,6 @@ export interface RequestedOutput {
  */
 export function requestedOutput(argv: readonly string[], env: NodeJS.ProcessEnv): RequestedOutput {
   const name = namedCommand(argv);
-  let json = false;
   let format: string | undefined;
   let at: string | undefined;
   const end = argv.indexOf('--');
@@ -303,10 +302,11 @@ export function requestedOutput(argv: readonly string[], env: NodeJS.ProcessEnv)
       if (short && word.startsWith(short) && !word.startsWith('--')) return word.slice(short.length);
       return undefined;
     };
-    if (word === '--json') json = true;
-    else at = value('--at') ?? at;
+    at = value('--at') ?? at;
     format = value('--format', '-f') ?? format;
   }
+  // --json anywhere, even where commander reads it as another option's value (`-f --json`).
+  const json = words.includes('--json');
   const formats: readonly MachineFormat[] = name ? MACHINE_FORMATS[name] : ['json'];
   const asked = json ? 'json' : format;
   if (asked !== undefined) return { format: formats.find((f) => f === asked), at };

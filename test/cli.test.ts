@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Command } from 'commander';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, main, namedCommand, routeHelp, type CommandName } from '../src/cli.js';
 import type { CliIO, CommandContext } from '../src/commands/context.js';
@@ -405,4 +407,42 @@ it('the README documents every option of every command, short flags included', (
     }
   }
   expect(missing).toEqual([]);
+});
+
+describe('any arguments with --json', () => {
+  const io = (): CliIO & { out: string[]; err: string[] } => {
+    const base = captureIO();
+    Object.defineProperty(base, 'stdin', { value: Readable.from([]) });
+    return base;
+  };
+  const token = fc.oneof(
+    fc.constantFrom('cert', 'inspect', 'check', 'config', 'certs', '--at', '--fail-under', '--format', '-f', '-q', '--quiet', '--timeout'),
+    fc.constantFrom('--bogus', '--cert', '--key', '--config', '--all', '--strict', '--require-key', '--passphrase-env', '-', '--format=json'),
+    fc.constantFrom('fixtures/demo', 'fixtures/missing.crt', 'fixtures/pairs/rsa-pkcs8.key', 'json', 'text', 'prometheus', 'github', '2026-12-20', '10x', '30'),
+    // Free text, but no flag: -h, -V or a cluster holding them would print help or the version.
+    fc.string({ maxLength: 12 }).filter((s) => !s.startsWith('-') && s !== 'help'),
+  );
+  const start = fc.constantFrom<string[]>(['cert', 'inspect'], ['cert', 'check'], ['config'], []);
+
+  it('stdout is always one JSON document: a report, or ok: false with the error; stderr at most one line', async () => {
+    await fc.assert(
+      fc.asyncProperty(start, fc.array(token, { maxLength: 6 }), async (head, rest) => {
+        const run = io();
+        // --json before the rest: after an option that takes a value (`--cert --json`) it would be that value.
+        const code = await main([...head, '--json', ...rest], run);
+        expect([0, 1, 2]).toContain(code);
+        const document = JSON.parse(run.out.join(''));
+        expect(document.schemaVersion).toBe(1);
+        if (code === 2) {
+          expect(document).toMatchObject({ ok: false, error: { exitCode: 2 } });
+          expect(['usage', 'input']).toContain(document.error.code);
+          expect(run.err.join('')).toBe(`aitoss: ${document.error.message}\n`);
+        } else {
+          expect(document.error).toBeUndefined();
+        }
+        expect(run.err.join('').split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
