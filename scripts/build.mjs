@@ -181,3 +181,43 @@ await Promise.all([
     plugins: [dependencyTrims, builtinsViaRequire],
   }),
 ]);
+
+// ---- aitoss/agent (issue 13) -------------------------------------------------------------
+// The server library, `aitoss/agent`: its own bundles, ESM (dist/agent.js) and CommonJS
+// (dist/agent.cjs), sharing nothing with the CLI's bundles so an import loads only the
+// core it uses (no commander, chalk, ora, configuration search). undici stays external:
+// an optional peer, required on first use of `mtls.dispatcher`. The declarations come
+// from src/agent/index.ts alone, which holds the whole public surface; the check below
+// keeps it that way (a relative import there would break the shipped .d.ts).
+{
+  const agentCommon = { ...common, entryPoints: { agent: 'src/agent/index.ts' }, outdir: 'dist', external: ['undici'] };
+  await Promise.all([
+    build({
+      ...agentCommon,
+      format: 'esm',
+      banner: { js: "import { createRequire as __aitossCreateRequire } from 'node:module'; const require = __aitossCreateRequire(import.meta.url);" },
+      plugins: [builtinsViaRequire],
+    }),
+    build({
+      ...agentCommon,
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      // dist/agent.cjs resolves the optional undici peer from its own location.
+      define: { ...common.define, 'import.meta.url': '__aitossModuleUrl' },
+      banner: { js: "var __aitossModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    }),
+  ]);
+  const ts = (await import('typescript')).default;
+  const source = readFileSync(`${root}/src/agent/index.ts`, 'utf8');
+  const { outputText, diagnostics } = ts.transpileDeclaration(source, {
+    fileName: 'index.ts',
+    compilerOptions: { isolatedDeclarations: true, declaration: true, strict: true, target: ts.ScriptTarget.ES2022 },
+    reportDiagnostics: true,
+  });
+  if (diagnostics?.length || /from '\.{1,2}\//.test(outputText)) {
+    throw new Error(`build: src/agent/index.ts must declare its whole public surface itself (${diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ') || 'relative import in declarations'})`);
+  }
+  writeFileSync(`${root}/dist/agent.d.ts`, outputText);
+  writeFileSync(`${root}/dist/agent.d.cts`, outputText);
+}
+// ---- end aitoss/agent -------------------------------------------------------------------
