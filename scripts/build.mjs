@@ -217,7 +217,12 @@ await Promise.all([
   if (diagnostics?.length || /from '\.{1,2}\//.test(outputText)) {
     throw new Error(`build: src/agent/index.ts must declare its whole public surface itself (${diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ') || 'relative import in declarations'})`);
   }
-  writeFileSync(`${root}/dist/agent.d.ts`, outputText);
-  writeFileSync(`${root}/dist/agent.d.cts`, outputText);
+  // undici is an optional peer: a consumer without it gets `any` for `dispatcher`, not an
+  // error (declaration emit drops the source's own @ts-ignore, so it is put back here).
+  const undiciImport = /^import type \{ Dispatcher \} from 'undici';$/m;
+  if (!undiciImport.test(outputText)) throw new Error('build: the undici type import of src/agent/index.ts changed; update the build');
+  const declarations = outputText.replace(undiciImport, '// @ts-ignore -- optional peer: without undici, `dispatcher` is typed any\n$&');
+  writeFileSync(`${root}/dist/agent.d.ts`, declarations);
+  writeFileSync(`${root}/dist/agent.d.cts`, declarations);
 }
 // ---- end aitoss/agent -------------------------------------------------------------------

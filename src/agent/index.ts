@@ -10,7 +10,11 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Agent as HttpsAgent, AgentOptions as HttpsAgentOptions } from 'node:https';
-import type { Dispatcher } from 'undici-types';
+// undici is an optional peer. With it installed, `dispatcher` has undici's own Dispatcher
+// type (what its fetch takes); without it, the import resolves to nothing and the type
+// falls back to `any` instead of breaking the consumer's type check.
+// @ts-ignore -- kept in the shipped declarations on purpose (see above)
+import type { Dispatcher } from 'undici';
 import { startMtlsAgent } from './runtime.js';
 
 /**
