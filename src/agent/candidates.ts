@@ -70,10 +70,10 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
   };
 
   for (const pair of plan.pairs) {
-    const cert = contentsOf(await readNamed(pair.cert, `${pair.label}cert`, io), 'certificate');
-    const key = contentsOf(await readNamed(pair.key, `${pair.label}key`, io), 'key');
-    if (cert.certificates.length === 0) throw fail('no-certificate', `${cert.source}: holds no certificate (given as ${pair.label}cert)`, cert.source);
-    if (key.keys.length === 0) throw fail('no-key', `${key.source}: holds no private key (given as ${pair.label}key)`, key.source);
+    const cert = contentsOf(await readNamed(pair.cert, `options.${pair.label}cert`, io), 'certificate');
+    const key = contentsOf(await readNamed(pair.key, `options.${pair.label}key`, io), 'key');
+    if (cert.certificates.length === 0) throw fail('no-certificate', `${cert.source}: holds no certificate (given as options.${pair.label}cert)`, cert.source);
+    if (key.keys.length === 0) throw fail('no-key', `${key.source}: holds no private key (given as options.${pair.label}key)`, key.source);
     // Two pairs read from one place (the same env variable twice) are one pair.
     if (!certificateFiles.some((f) => f.source === cert.source)) add(cert, true);
     if (!keyBlocks.some((k) => k.block.source === key.source)) add({ ...key, certificates: [] }, true);
@@ -215,7 +215,7 @@ function digest(bytes: Uint8Array): string {
  */
 async function readNamed(source: CredentialSource, option: string, io: { env: NodeJS.ProcessEnv; stdin: NodeJS.ReadableStream }): Promise<RawSource> {
   if (Buffer.isBuffer(source) || looksLikeContent(source)) {
-    return { name: `${option} option`, bytes: Buffer.isBuffer(source) ? source : Buffer.from(source, 'utf8'), fromDirectory: false };
+    return { name: option, bytes: Buffer.isBuffer(source) ? source : Buffer.from(source, 'utf8'), fromDirectory: false };
   }
   if (typeof source !== 'string' || source === '' || source === '-') {
     throw fail('option', `${option}: expected a file path, env:NAME, PEM text or a Buffer`);

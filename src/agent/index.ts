@@ -81,7 +81,7 @@ export interface MtlsStatus {
   notBefore: string;
   notAfter: string;
   daysRemaining: number;
-  /** Where the certificate and its key were read from (paths, `env:NAME`, `cert option`). */
+  /** Where the certificate and its key were read from (paths, `env:NAME`, `options.cert`). */
   source: string;
   keySource: string;
   /** When the presented pair was loaded (creation or last rotation), ISO 8601. */
@@ -115,7 +115,7 @@ export type MtlsErrorCode =
 export class MtlsAgentError extends Error {
   override readonly name: 'MtlsAgentError' = 'MtlsAgentError';
   readonly code: MtlsErrorCode;
-  /** The source concerned (a path, `env:NAME`, `cert option`), when there is one. */
+  /** The source concerned (a path, `env:NAME`, `options.cert`), when there is one. */
   readonly source: string | undefined;
 
   constructor(code: MtlsErrorCode, message: string, source?: string) {

@@ -36,8 +36,13 @@ export class RotatingHttpsAgent extends Agent {
 
   /** Present `identity` on every connection opened from now on. */
   present(identity: TlsIdentity): void {
-    this.#generation += 1;
     Object.assign(this.options, identity);
+    this.retire();
+  }
+
+  /** Close the idle connections, and the busy ones once their request is done. */
+  retire(): void {
+    this.#generation += 1;
     const free = (this as unknown as { freeSockets: Record<string, Socket[] | undefined> }).freeSockets;
     for (const sockets of Object.values(free)) {
       for (const socket of [...(sockets ?? [])]) socket.destroy();

@@ -222,7 +222,8 @@ class RunningAgent implements MtlsAgent {
     this.#closed = true;
     this.#watcher?.close();
     this.#expiry.disarm();
-    this.agent.destroy();
+    // Requests in flight finish (a shutdown hook must not cut them); no socket is kept after.
+    this.agent.retire();
     await this.#dispatcher?.close();
   }
 

@@ -58,7 +58,7 @@ describe('createMtlsAgent: clients', () => {
     expect(await get(server.url, mtls.agent)).toBe(pair.serial);
     expect(await get(server.url, mtls.agent)).toBe(pair.serial);
     expect(server.connections.opened - opened).toBe(1);
-    expect(mtls.status()).toMatchObject({ ok: true, level: 'ok', serialNumber: pair.serial, source: 'cert option', keySource: 'key option', rotations: 0, warnings: [] });
+    expect(mtls.status()).toMatchObject({ ok: true, level: 'ok', serialNumber: pair.serial, source: 'options.cert', keySource: 'options.key', rotations: 0, warnings: [] });
   });
 
   it('works as axios httpsAgent, got agent.https and undici fetch dispatcher', async () => {
@@ -144,7 +144,7 @@ describe('createMtlsAgent: validation at creation', () => {
     const other = await pki.client();
     const error = await creationError({ cert: pair.cert, key: other.key });
     expect(error.code).toBe('key-mismatch');
-    expect(error.message).toBe('cert option: the key key option does not belong to it');
+    expect(error.message).toBe('options.cert: the key options.key does not belong to it');
     expect(error.message).not.toContain(keyBody(other.key));
     expect(JSON.stringify(error)).not.toContain(keyBody(other.key));
   });
@@ -156,7 +156,7 @@ describe('createMtlsAgent: validation at creation', () => {
     const future = await pki.client({ notBefore: addDays(now, 5), notAfter: addDays(now, 395) });
     const notYet = await creationError({ cert: future.cert, key: future.key });
     expect(notYet.code).toBe('not-yet-valid');
-    expect(notYet.message).toMatch(/^cert option: not valid until \d{4}-\d\d-\d\d$/);
+    expect(notYet.message).toMatch(/^options\.cert: not valid until \d{4}-\d\d-\d\d$/);
     const serverOnly = await pki.client({ eku: ['serverAuth'] });
     const eku = await creationError({ cert: serverOnly.cert, key: serverOnly.key });
     expect(eku.code).toBe('no-client-auth');
@@ -176,7 +176,7 @@ describe('createMtlsAgent: validation at creation', () => {
     const swapped = await creationError({ cert: pair.cert, key: base64Key.slice(0, 200) });
     expect(swapped.message).not.toContain(base64Key.slice(0, 40));
     const truncated = await creationError({ cert: pair.cert.slice(0, pair.cert.length / 2), key: pair.key });
-    expect(truncated.message).toMatch(/^cert option: /);
+    expect(truncated.message).toMatch(/^options\.cert: /);
     expect(truncated.message).not.toMatch(/\n/);
   });
 
@@ -198,7 +198,7 @@ describe('createMtlsAgent: validation at creation', () => {
   it('metrics() are cert check --format prometheus for the presented pair, plus the agent\'s own', async () => {
     const mtls = await agentFor({ cert: pair.cert, key: pair.key });
     const text = mtls.metrics();
-    expect(text).toMatch(/^aitoss_certificate_days_remaining\{fingerprint="[0-9A-F:]+",subject="CN=partner-app, O=Partner",source="cert option"\} 38[78]$/m);
+    expect(text).toMatch(/^aitoss_certificate_days_remaining\{fingerprint="[0-9A-F:]+",subject="CN=partner-app, O=Partner",source="options\.cert"\} 38[78]$/m);
     expect(text).toMatch(/^aitoss_certificate_key_match\{.*\} 1$/m);
     expect(text).toMatch(/^aitoss_check_success 1$/m);
     expect(text).toMatch(/^aitoss_agent_rotations_total 0$/m);

@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../scripts/lib/pki.mjs';
 import { createMtlsAgent, type MtlsAgent, type MtlsRejectedEvent, type MtlsRotatedEvent } from '../../src/agent/index.js';
@@ -132,6 +133,21 @@ describe('rotation under load', () => {
     expect((await mtls.reload()).outcome).toBe('rotated');
     await until(() => server.connections.closed > closedBefore, 5_000, 'the idle connection to close');
     expect(await get(server.url, mtls.agent)).toBe(gen2.serial);
+  });
+
+  it('rotates the undici dispatcher too, and close() lets a request in flight finish', async () => {
+    const dir = tempDir();
+    writePair(dir, 'app', gen1);
+    const mtls = await createMtlsAgent({ ca: pki.serverCa, dir });
+    const fetchSerial = async () => (await undiciFetch(server.url, { dispatcher: mtls.dispatcher as never })).text();
+    expect(await fetchSerial()).toBe(gen1.serial);
+    writePair(dir, 'app', gen2);
+    expect((await mtls.reload()).outcome).toBe('rotated');
+    expect(await fetchSerial()).toBe(gen2.serial);
+    expect(await fetchSerial()).toBe(gen2.serial);
+    const inFlight = get(server.url, mtls.agent);
+    await mtls.close();
+    expect(await inFlight).toBe(gen2.serial);
   });
 });
 
