@@ -122,6 +122,8 @@ describe('usage errors through the built CLI', () => {
     [['ping', '--ca-cert', 'x.pem'], "aitoss: unknown option '--ca-cert' (did you mean --cacert?); see 'aitoss ping --help'"],
     [['ping', '--caa', 'x.pem'], "aitoss: unknown option '--caa' (did you mean --cacert?); see 'aitoss ping --help'"],
     [['cert', 'inspect', '--colr'], "aitoss: unknown option '--colr' (did you mean --color?); see 'aitoss cert inspect --help'"],
+    [['ping', '--timeout'], "aitoss: --timeout: missing its value <duration>; see 'aitoss ping --help'"],
+    [['cert', 'check', '-f'], "aitoss: --format: missing its value <format>; see 'aitoss cert check --help'"],
     [['cert', 'inspect', '--zzzzzz'], "aitoss: unknown option '--zzzzzz'; see 'aitoss cert inspect --help'"],
     // The value of an unknown --name=value may be a secret typed in the wrong place.
     [['cert', 'check', '--passphrase=hunter2'], "aitoss: unknown option '--passphrase=…'; see 'aitoss cert check --help'"],

@@ -245,7 +245,7 @@ describe('usage errors: one line pointing to --help, exit 2', () => {
     ['an unknown command', ['cert', 'nope'], /^aitoss: unknown command 'nope'; see 'aitoss cert --help'$/],
     ['a malformed --at', ['cert', 'inspect', 'fixtures/demo', '--at', 'tomorrow'], /^aitoss: --at tomorrow: expected an ISO 8601 date/],
     ['an impossible --at', ['cert', 'inspect', 'fixtures/demo', '--at', '2027-02-30'], /2027-02-30 is not a calendar date/],
-    ['a missing option argument', ['cert', 'inspect', '--cert'], /^aitoss: option '--cert <src>' argument missing; see 'aitoss cert inspect --help'$/],
+    ['a missing option argument', ['cert', 'inspect', '--cert'], /^aitoss: --cert: missing its value <src>; see 'aitoss cert inspect --help'$/],
     ['nothing to inspect', ['cert', 'inspect'], /^aitoss: name what to read: PATH\.\.\., or --cert SRC --key SRC; see --help$/],
   ])('%s', async (_name, args, pattern) => {
     const result = await runCli(args);
