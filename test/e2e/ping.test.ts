@@ -13,7 +13,6 @@ import { NO_CLIENT_CERT_HINT } from '../../src/tls/diagnose.js';
 import type { PingReport } from '../../src/core/ping-report.js';
 import {
   createTestPki,
-  hasOpenssl,
   refusedPort,
   startConnectProxy,
   startNodeServer,
@@ -183,7 +182,7 @@ describe.each(['TLSv1.2', 'TLSv1.3'] as const)('Node https server with requestCe
   });
 });
 
-describe.skipIf(!hasOpenssl())('openssl s_server -Verify 1 -verify_return_error -www', () => {
+describe('openssl s_server -Verify 1 -verify_return_error -www', () => {
   let pkiFiles: ReturnType<typeof writePkiFiles>;
   let server: RunningServer;
   let url: string;
@@ -280,6 +279,33 @@ describe('the server side: identity and trust', () => {
     const { code, report } = await pingJson([`https://127.0.0.1:${server.port}/`, ...creds('client'), ...ca(), '--servername', 'localhost']);
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
+  });
+
+  it("curl's names: --cacert for --ca, -k for --insecure", async () => {
+    const url = `https://127.0.0.1:${server.port}/`;
+    const cacert = await pingJson([url, ...creds('client'), '--cacert', files['server-root.pem'] as string, '--servername', 'localhost']);
+    expect(cacert.code).toBe(0);
+    const insecure = await pingJson([url, ...creds('client'), '-k']);
+    expect(insecure.code).toBe(0);
+    expect(insecure.report.insecure).toBe(true);
+    expect(insecure.stderr).toMatch(/--insecure/);
+  });
+
+  it('credentials in the URL or AITOSS_ENDPOINT are shown redacted everywhere (text, JSON, errors)', async () => {
+    const secret = 'hunter2-url-secret';
+    const url = `https://partner:${secret}@localhost:${server.port}/path`;
+    const json = await pingJson([url, ...creds('client'), ...ca()], { secrets: [...keyLines, secret] });
+    expect(json.code).toBe(0);
+    expect(json.report.url).toBe(`https://***@localhost:${server.port}/path`);
+    const text = await ping([url, ...creds('client'), ...ca()], { secrets: [...keyLines, secret] });
+    expect(text.stdout).toContain(`https://***@localhost:${server.port}/path`);
+    const fromEnv = await pingJson([...creds('client'), ...ca()], { env: { AITOSS_ENDPOINT: url }, secrets: [...keyLines, secret] });
+    expect(fromEnv.report.url).toBe(`https://***@localhost:${server.port}/path`);
+    const broken = await ping([`https://partner:${secret}@[::1/`, ...creds('client')], { secrets: [...keyLines, secret] });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('***@');
+    const plain = await ping([`http://partner:${secret}@localhost/`], { secrets: [...keyLines, secret] });
+    expect(plain.code).toBe(2);
   });
 
   it('--insecure: warns on stderr on every run, skips the server check, still tests the client certificate', async () => {
@@ -507,6 +533,29 @@ describe('through an HTTP CONNECT proxy (HTTPS_PROXY)', () => {
     expect(proxy.connects.length).toBe(before);
   });
 
+  it('an HTTPS_PROXY that is no URL: an input error naming the variable (exit 2), never a direct connection', async () => {
+    const before = proxy.connects.length;
+    for (const [name, value] of [
+      ['HTTPS_PROXY', 'http://user:pw-secret@[::1'],
+      ['https_proxy', 'http://:80'],
+    ] as const) {
+      const { code, stderr, stdout } = await ping([url, ...creds('client'), ...ca()], { env: { [name]: value }, secrets: [...keyLines, 'pw-secret'] });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(new RegExp(`^aitoss: ${name} \\(environment\\)`));
+    }
+    expect(proxy.connects.length).toBe(before);
+  });
+
+  it('a proxy refused at TCP level is a proxy failure', async () => {
+    const port = await refusedPort();
+    const { code, report } = await pingJson([url, ...creds('client'), ...ca()], { env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } });
+    expect(code).toBe(1);
+    expect(report.failure).toMatchObject({ phase: 'proxy', code: 'ECONNREFUSED' });
+    expect(report.failure?.hint).toMatch(/HTTPS_PROXY/);
+  });
+
   it('a proxy that wants credentials: proxy phase, the hint, exit 1', async () => {
     const guarded = await startConnectProxy({ credentials: 'user:secret' });
     try {
@@ -514,6 +563,12 @@ describe('through an HTTP CONNECT proxy (HTTPS_PROXY)', () => {
       expect(code).toBe(1);
       expect(report.failure).toMatchObject({ phase: 'proxy', code: 'PROXY_407' });
       expect(report.failure?.hint).toMatch(/credentials/);
+      expect(report.failure?.hint).toMatch(/put them in the proxy URL/);
+      // Credentials already in the URL but refused: say that, not "put them in the proxy URL".
+      const wrong = await pingJson([url, ...creds('client'), ...ca()], { env: { HTTPS_PROXY: `http://user:wrong@127.0.0.1:${guarded.port}` } });
+      expect(wrong.report.failure).toMatchObject({ phase: 'proxy', code: 'PROXY_407' });
+      expect(wrong.report.failure?.hint).toMatch(/refused the credentials in the proxy URL/);
+      expect(wrong.stdout).not.toContain('wrong@');
       const ok = await pingJson([url, ...creds('client'), ...ca()], { env: { HTTPS_PROXY: `http://user:secret@127.0.0.1:${guarded.port}` } });
       expect(ok.code).toBe(0);
       expect(ok.report.proxy).toBe(`http://127.0.0.1:${guarded.port}`); // no credentials in the output

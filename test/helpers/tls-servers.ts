@@ -313,7 +313,7 @@ export function writePkiFiles(pki: TestPki): { dir: string; file(name: string): 
 export async function startOpensslServer(files: { file(name: string): string }, extraArgs: string[] = []): Promise<RunningServer> {
   const port = await refusedPort();
   const child: ChildProcess = spawn(
-    'openssl',
+    requireBinary('openssl'),
     [
       's_server',
       '-accept', `${LOOPBACK}:${port}`,
@@ -366,7 +366,7 @@ export async function startOpensslServer(files: { file(name: string): string }, 
 export function requireBinary(name: string, pkg = name): string {
   for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
     const file = path.join(dir, name);
-    if (dir && spawnSync(file, ['-v'], { stdio: 'ignore' }).error === undefined) return file;
+    if (dir && spawnSync(file, [name === 'openssl' ? 'version' : '-v'], { stdio: 'ignore' }).error === undefined) return file;
   }
   throw new Error(`${name} is not installed: these tests need a real ${name} (apt-get install -y ${pkg}; .ci/run does it)`);
 }

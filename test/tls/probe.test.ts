@@ -6,7 +6,6 @@ import { NO_CLIENT_CERT_HINT } from '../../src/tls/diagnose.js';
 import type { ProbeOptions, ProbePhase, ProbeResult } from '../../src/tls/types.js';
 import {
   createTestPki,
-  hasOpenssl,
   refusedPort,
   startConnectProxy,
   startNodeServer,
@@ -203,7 +202,7 @@ describe('server identity', () => {
   });
 });
 
-describe.skipIf(!hasOpenssl())('openssl s_server -Verify 1 -verify_return_error', () => {
+describe('openssl s_server -Verify 1 -verify_return_error', () => {
   let files: ReturnType<typeof writePkiFiles>;
   let tls13: RunningServer;
   let tls12: RunningServer;
