@@ -77,6 +77,11 @@ export interface ProbeTimings {
   tls?: number;
   firstByte?: number;
   total: number;
+  /**
+   * Milliseconds spent decrypting and parsing the recorded handshake (the wire checks), inside
+   * the phases above; not a phase itself.
+   */
+  wireAnalysis?: number;
 }
 
 export interface TlsInfo {
