@@ -10,8 +10,10 @@ import {
   classifyError,
   classifyHttpResponse,
   cleanMessage,
+  judgeAnswer,
   timeoutFailure,
   type DiagnosisContext,
+  type WireFacts,
 } from '../../src/tls/diagnose.js';
 import { createTestPki, refusedPort, startNodeServer, type RunningServer, type TestPki } from '../helpers/tls-servers.js';
 
@@ -249,5 +251,66 @@ describe('alert names across OpenSSL releases', () => {
     expect(alertFromError({ code: 'ERR_SSL_SSL/TLS_ALERT_CERTIFICATE_EXPIRED', message: 'error:0A000415:SSL routines::ssl/tls alert certificate expired' })).toEqual({ number: 45, name: 'certificate_expired' });
     expect(alertFromError({ message: 'ssl/tls alert unknown ca' })).toEqual({ number: 48, name: 'unknown_ca' });
     expect(alertFromError({ code: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED' })).toEqual({ number: 45, name: 'certificate_expired' });
+  });
+});
+
+describe('judgeAnswer: the contract once an HTTP answer arrived', () => {
+  const facts = (extra: Partial<WireFacts> = {}): WireFacts => ({
+    tlsVersion: 'TLSv1.3',
+    requested: true,
+    configured: true,
+    sent: true,
+    issuerListed: true,
+    renegotiated: false,
+    postHandshakeCertificateRequest: false,
+    forced: false,
+    host: 'api.example',
+    ...extra,
+  });
+
+  it('200 with everything read from the wire: success', () => {
+    expect(judgeAnswer(200, 'ok', facts())).toEqual({});
+  });
+
+  it('a 401/403 after a requested, sent and listed certificate: success with a warning', () => {
+    const verdict = judgeAnswer(403, 'forbidden', facts());
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict.warning).toMatch(/requested, sent and issued by a CA the server lists.*HTTP 403.*other credentials/);
+  });
+
+  it('a 401/403 with a doubt is a failure: issuer not listed, --force, not verified on the wire', () => {
+    for (const doubt of [{ issuerListed: false }, { forced: true }, { requested: null }, { sent: null }] as const) {
+      const verdict = judgeAnswer(401, '', facts(doubt));
+      expect(verdict.failure).toMatchObject({ phase: 'client-certificate', reason: 'http-refused', code: 'HTTP_401' });
+    }
+  });
+
+  it('TLS 1.2 renegotiation (Apache <Location> over TLS 1.2): not verified on the wire, the status decides', () => {
+    expect(judgeAnswer(200, 'ok', facts({ requested: null, sent: null, renegotiated: true }))).toEqual({});
+    expect(judgeAnswer(403, 'Forbidden', facts({ requested: null, sent: null, renegotiated: true })).failure?.reason).toBe('http-refused');
+  });
+
+  it('TLS 1.3 post-handshake authentication (Apache <Location> over TLS 1.3): a failure that names it', () => {
+    const body = '<title>403 Forbidden</title>\n<p>Cannot perform Post-Handshake Authentication.<br /></p>';
+    const verdict = judgeAnswer(403, body, facts({ requested: false, sent: false }));
+    expect(verdict.failure).toMatchObject({ phase: 'client-certificate', reason: 'post-handshake-auth' });
+    expect(verdict.failure?.hint).toMatch(/post-handshake authentication.*ask for the certificate in the handshake/);
+  });
+
+  it('not requested, not sent, not configured, 421: each its reason, whatever the status', () => {
+    expect(judgeAnswer(200, '', facts({ requested: false, sent: false })).failure?.reason).toBe('not-requested');
+    expect(judgeAnswer(200, '', facts({ sent: false, notSentCause: { code: 'certificate-authorities', keyType: 'RSA', accepted: ['CN=Toss CA'] } })).failure).toMatchObject({
+      reason: 'not-sent',
+      hint: expect.stringMatching(/accepts only certificates from "CN=Toss CA"/),
+    });
+    expect(judgeAnswer(200, '', facts({ configured: false, sent: false })).failure?.reason).toBe('not-configured');
+    expect(judgeAnswer(421, '', facts({ servername: 'api.example' })).failure).toMatchObject({ phase: 'http', reason: 'wrong-virtual-host' });
+  });
+
+  it('Go (Caddy) bad_certificate when nothing was sent: the hint says nothing was sent', () => {
+    const err = Object.assign(new Error('tlsv1 alert bad certificate (SSL alert number 42)'), { code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' });
+    const failure = classifyError(err, { phase: 'http', host: 'api.example', handshakeDone: true, tlsVersion: 'TLSv1.3', clientCertificateRequested: true, clientCertificatePresented: false, clientCertificateSent: false });
+    expect(failure.hint).toBe(NO_CLIENT_CERT_HINT);
+    expect(failure.hint).not.toMatch(/re-download/);
   });
 });
