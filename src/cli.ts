@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs';
 import { configBeingLoaded } from './config/load-config.js';
 import { Command, CommanderError } from 'commander';
-import { escapeControlCharacters, isAitossError } from './core/errors.js';
+import { escapeControlCharacters, Interrupted, isAitossError } from './core/errors.js';
 import { certInspectCommand } from './commands/cert-inspect.js';
 import { certCheckCommand } from './commands/cert-check.js';
 import { configCommand } from './commands/config.js';
@@ -16,6 +16,7 @@ import { closestNames, longFlags, parseAt } from './commands/options.js';
 import type { RunFailure } from './render/json.js';
 import { renderRunFailure, type MachineFormat } from './render/run-failure.js';
 import type { CliIO, CommandContext, OutputStream, Outcome, SignalSource } from './commands/context.js';
+import { isShowablePath, looksLikeContent } from './input/src-value.js';
 import { VERSION } from './version.js';
 
 export const EXIT = { success: 0, failure: 1, usage: 2, input: 2, bug: 70, sigint: 130, sigterm: 143 } as const;
@@ -238,7 +239,7 @@ export function routeHelp(argv: readonly string[]): readonly string[] {
  * an unknown `--name=value` is not repeated (it may be a secret typed in the wrong place).
  */
 export function usageLine(text: string, command: Command): string {
-  let line = text.trim().replace(/^error: /, '');
+  let line = withoutSecrets(text.trim().replace(/^error: /, ''));
   const option = /^unknown option '(--[^'=]+)(=[^']*)?'$/.exec(line);
   const unknownCommand = /^unknown command '([^']*)'$/.exec(line);
   // `option '--timeout <duration>' argument '10x' is invalid. expected …` → `--timeout 10x: expected …`
@@ -364,6 +365,7 @@ function runFailure(error: unknown, exitCode: number, usage: string | undefined)
     return { code: 'usage', message: usage ?? 'no command given; see --help', source: null, exitCode };
   }
   if (isAitossError(error)) return { code: error.kind, message: error.toLine(), source: error.source ?? null, exitCode };
+  if (error instanceof Interrupted) return { code: 'interrupted', message: `interrupted by ${error.signal}; no result`, source: null, exitCode };
   return { code: 'internal', message: internalErrorLine(error), source: null, exitCode };
 }
 
@@ -376,6 +378,17 @@ function failureTime(requested: RequestedOutput, io: CliIO): Date {
   }
 }
 
+/**
+ * commander quotes the argument it could not place (`unknown option '-----BEGIN…'` when a
+ * key is pasted as a PATH): a quoted value that is not a short plausible path or word is
+ * replaced by what it looks like, never shown.
+ */
+function withoutSecrets(message: string): string {
+  return message.replace(/'([^']*)'/g, (quoted, value: string) =>
+    isShowablePath(value) ? quoted : `<${looksLikeContent(value) ? 'key or certificate content' : 'a value'} not shown>`,
+  );
+}
+
 function exitCodeFor(error: unknown, io: CliIO): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
@@ -383,6 +396,10 @@ function exitCodeFor(error: unknown, io: CliIO): number {
     }
     // commander printed its one-line message already (see outputError).
     return EXIT.usage;
+  }
+  if (error instanceof Interrupted) {
+    io.stderr.write(`aitoss: ${error.message}\n`);
+    return error.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
   }
   if (isAitossError(error)) {
     io.stderr.write(`aitoss: ${error.toLine()}\n`);

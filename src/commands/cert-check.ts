@@ -18,7 +18,7 @@ import { command as workflowCommand, renderGithub } from '../render/github.js';
 import { renderJson } from '../render/json.js';
 import { renderPrometheus } from '../render/prometheus.js';
 import { inspectIO, styleFor, type CommandContext } from './context.js';
-import { addCredentialOptions, addFormatOptions, atOption, chooseFormat as formatAsked, configOption, failUnderOption, type CredentialOptions } from './options.js';
+import { addCredentialOptions, addFormatOptions, atOption, chooseFormat as formatAsked, configOption, failUnderOption, recursiveOption, type CredentialOptions } from './options.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'github', 'prometheus'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -33,6 +33,7 @@ export interface CheckOptionsFlags extends CredentialOptions {
   json?: boolean;
   format?: CheckFormat;
   config?: string;
+  recursive?: boolean;
 }
 
 const HELP = `
@@ -56,6 +57,9 @@ Examples:
   $ aitoss cert check certs/ --format prometheus > /var/lib/node_exporter/aitoss.prom.tmp
   $ aitoss cert check certs/ --at 2027-03-01 --json     will it pass on launch day?
 
+In a directory, files that are not a usable certificate or key are listed as skipped
+with the reason and do not fail the check by themselves.
+
 Exit codes: 0 the check passed,
             1 it failed (a certificate below the threshold, expired, not yet valid,
               without client authentication, or with a key that does not match;
@@ -67,8 +71,9 @@ export function certCheckCommand(ctx: CommandContext): Command {
   const command = addCredentialOptions(
     new Command('check')
       .description('gate CI on certificate/key pairs: exit 1 when one expires within --fail-under days, is invalid, or its key does not match')
-      .argument('[path...]', 'certificate files, key files, or directories (not recursive); - reads stdin'),
+      .argument('[path...]', 'certificate files, key files, or directories (-r: with subfolders); - reads stdin'),
   )
+    .addOption(recursiveOption())
     .addOption(failUnderOption())
     .option('--require-key', 'fail a certificate whose private key is not among the inputs')
     .option('--all', 'judge every pair on its own: superseded certificates of a rotation fail too')
@@ -86,7 +91,7 @@ export function certCheckCommand(ctx: CommandContext): Command {
         { cert: options.cert, key: options.key, passphraseEnv: options.passphraseEnv, failUnder: options.failUnder, config: options.config },
         { env: io.env, cwd: io.cwd },
       );
-      const request = credentialRequest(paths, settings, io.env);
+      const request = { ...credentialRequest(paths, settings, io.env), recursive: options.recursive === true };
       if (request.paths.length === 0 && request.cert === undefined && request.key === undefined) {
         throw usageError(
           'name what to check: PATH..., or --cert SRC --key SRC (or AITOSS_CERT/AITOSS_KEY, or cert and key in a configuration file)',

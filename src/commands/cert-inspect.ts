@@ -9,7 +9,7 @@ import { credentialRequest, resolveSettings } from '../config/settings.js';
 import { inspectInputs } from '../input/inspect-inputs.js';
 import { renderJson } from '../render/json.js';
 import { renderInspectText } from '../render/text.js';
-import { addCredentialOptions, addFormatOptions, atOption, chooseFormat, configOption, TEXT_OR_JSON, type CredentialOptions } from './options.js';
+import { addCredentialOptions, addFormatOptions, atOption, chooseFormat, configOption, recursiveOption, TEXT_OR_JSON, type CredentialOptions } from './options.js';
 import { inspectIO, styleFor, type CommandContext } from './context.js';
 
 export interface InspectOptions extends CredentialOptions {
@@ -17,6 +17,7 @@ export interface InspectOptions extends CredentialOptions {
   json?: boolean;
   format?: (typeof TEXT_OR_JSON)[number];
   config?: string;
+  recursive?: boolean;
 }
 
 const EXAMPLES = `
@@ -26,15 +27,22 @@ Examples:
   $ aitoss cert inspect --cert env:AITOSS_CERT --key env:AITOSS_KEY -f json
   $ aitoss cert inspect certs/ --at 2027-03-01           will it still be valid on launch day?
 
-Exit codes: 0 every input was read (whatever the levels; use 'aitoss cert check' to gate),
+In a directory, files that are not a usable certificate or key (a CSR, a .p12, an
+encrypted key without a passphrase, a file over 1 MiB, anything else) are listed as
+skipped with the reason; the rest is reported. A file named directly must be usable.
+
+Exit codes: 0 every input was read (whatever the levels; skipped files in a directory
+              are no error; use 'aitoss cert check' to gate),
             2 usage or input error.`;
 
 export function certInspectCommand(ctx: CommandContext): Command {
   const command = addCredentialOptions(
     new Command('inspect')
       .description('parse certificate/key pairs, check that keys match, and show days left against the 30/7/1-day notices')
-      .argument('[path...]', 'certificate files, key files, or directories (not recursive); - reads stdin'),
-  ).addOption(atOption());
+      .argument('[path...]', 'certificate files, key files, or directories (-r: with subfolders); - reads stdin'),
+  )
+    .addOption(recursiveOption())
+    .addOption(atOption());
   return addFormatOptions(command, TEXT_OR_JSON)
     .addOption(configOption())
     .addHelpText('after', EXAMPLES)
@@ -47,7 +55,7 @@ export function certInspectCommand(ctx: CommandContext): Command {
         named && options.config === undefined
           ? { paths, ...options }
           : credentialRequest(paths, await resolveSettings({ ...options }, { env: ctx.io.env, cwd: ctx.io.cwd }), ctx.io.env);
-      const { report } = await inspectInputs(request, options.at ?? ctx.io.now(), inspectIO(ctx.io));
+      const { report } = await inspectInputs({ ...request, recursive: options.recursive === true }, options.at ?? ctx.io.now(), inspectIO(ctx.io));
       ctx.io.stdout.write(format === 'json' ? renderJson(report) : renderInspectText(report, await styleFor(ctx)));
       ctx.setOutcome('success');
     });

@@ -7,8 +7,10 @@
  * Exit codes: 0 printed; 2 usage error or a configuration file that cannot be used.
  */
 import { Command } from 'commander';
+import { escapeControlCharacters } from '../core/errors.js';
 import { resolveSettings, type Setting, type Settings, type SettingFlags } from '../config/settings.js';
 import { SEARCH_PLACES } from '../config/load-config.js';
+import { describeSrcValue } from '../input/src-value.js';
 import { renderJson } from '../render/json.js';
 import { styleFor, type CommandContext } from './context.js';
 import { addCredentialOptions, addFormatOptions, chooseFormat, configOption, failUnderOption, TEXT_OR_JSON, type CredentialOptions } from './options.js';
@@ -62,17 +64,34 @@ export function configCommand(ctx: CommandContext): Command {
       const settings = await resolveSettings(flags, { env: ctx.io.env, cwd: ctx.io.cwd });
       const passphraseSet = (ctx.io.env[settings.passphraseEnv.value] ?? '') !== '';
       ctx.io.stdout.write(
-        format === 'json' ? renderJson(configJson(settings, passphraseSet)) : renderConfigText(settings, passphraseSet, await styleFor(ctx)),
+        format === 'json' ? renderJson(configJson(settings, passphraseSet, ctx.io.env)) : renderConfigText(settings, passphraseSet, await styleFor(ctx), ctx.io.env),
       );
       ctx.setOutcome('success');
     });
 }
 
-export function configJson(settings: Settings, passphraseSet: boolean) {
+/** Settings whose value is a SRC: shown as a source (a path, `-`, `env:NAME`), never as the certificate or key it may hold. */
+const SRC_SETTINGS = new Set<SettingName>(['cert', 'key', 'ca']);
+
+/** A setting's value as shown: a SRC through describeSrcValue. */
+function shownValue(name: SettingName, value: string | number): string | number {
+  return SRC_SETTINGS.has(name) && typeof value === 'string' ? describeSrcValue(value) : value;
+}
+
+/** For a SRC `env:NAME`: whether NAME is set (undefined for any other value). */
+function envSourceSet(name: SettingName, value: string | number, env: NodeJS.ProcessEnv): boolean | undefined {
+  if (!SRC_SETTINGS.has(name) || typeof value !== 'string' || !value.startsWith('env:')) return undefined;
+  return (env[value.slice(4)] ?? '').trim() !== '';
+}
+
+export function configJson(settings: Settings, passphraseSet: boolean, env: NodeJS.ProcessEnv = {}) {
   const entries = NAMES.map((name) => {
     const setting = settings[name] as Setting<string | number> | undefined;
-    const value = setting ? { value: setting.value, origin: setting.origin } : null;
-    return [name, name === 'passphraseEnv' && value ? { ...value, set: passphraseSet } : value] as const;
+    if (!setting) return [name, null] as const;
+    const value = { value: shownValue(name, setting.value), origin: setting.origin };
+    if (name === 'passphraseEnv') return [name, { ...value, set: passphraseSet }] as const;
+    const set = envSourceSet(name, setting.value, env);
+    return [name, set === undefined ? value : { ...value, set }] as const;
   });
   const search = settings.configSearch;
   return {
@@ -84,7 +103,7 @@ export function configJson(settings: Settings, passphraseSet: boolean) {
   };
 }
 
-export function renderConfigText(settings: Settings, passphraseSet: boolean, style: { dim(text: string): string }): string {
+export function renderConfigText(settings: Settings, passphraseSet: boolean, style: { dim(text: string): string }, env: NodeJS.ProcessEnv = {}): string {
   const rows: Array<[string, string, string]> = [['config file', settings.configFile ?? 'none found', configFileWhy(settings)]];
   for (const { file, reason } of settings.configSearch?.skipped ?? []) rows.push(['', `not used: ${file}`, reason]);
   for (const name of NAMES) {
@@ -93,8 +112,9 @@ export function renderConfigText(settings: Settings, passphraseSet: boolean, sty
       rows.push([name, '-', 'not set']);
       continue;
     }
-    const note = name === 'passphraseEnv' ? `; ${passphraseSet ? 'the variable is set' : 'the variable is not set'}` : '';
-    rows.push([name, String(setting.value), `${setting.origin}${note}`]);
+    const set = name === 'passphraseEnv' ? passphraseSet : envSourceSet(name, setting.value, env);
+    const note = set === undefined ? '' : `; ${set ? 'the variable is set' : 'the variable is not set'}`;
+    rows.push([name, escapeControlCharacters(String(shownValue(name, setting.value))), `${escapeControlCharacters(setting.origin)}${note}`]);
   }
   const nameWidth = Math.max(...rows.map(([n]) => n.length)) + 2;
   const settingRows = rows.filter(([name]) => NAMES.includes(name as SettingName));

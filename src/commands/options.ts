@@ -49,6 +49,11 @@ export function addCredentialOptions(command: Command): Command {
     .option('--passphrase-env <name>', 'environment variable holding the key passphrase (default: AITOSS_KEY_PASSPHRASE)');
 }
 
+/** `-r, --recursive`: read the subfolders of a PATH directory too. */
+export function recursiveOption(): Option {
+  return new Option('-r, --recursive', 'read subfolders of a directory too (hidden folders and node_modules are not read; a symlink loop is read once)');
+}
+
 export function atOption(): Option {
   return new Option('--at <date>', 'evaluate as of this ISO 8601 date instead of now').argParser(parseAt);
 }

@@ -16,7 +16,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { credentialRequest, DEFAULT_TIMEOUT_MS, resolveSettings } from '../config/settings.js';
 import { readSourceContents } from '../core/credentials.js';
 import { formatDuration } from '../core/duration.js';
-import { inputError, usageError } from '../core/errors.js';
+import { inputError, isAitossError, usageError } from '../core/errors.js';
 import type { Pairing } from '../core/pairing.js';
 import { toPem } from '../core/pem.js';
 import {
@@ -174,7 +174,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
       refused = undefined;
     }
   }
-  const ca = settings.ca ? await readCa(settings.ca.value, ctx) : undefined;
+  const ca = settings.ca ? await readCa(settings.ca.value, settings.ca.origin, ctx) : undefined;
 
   if (options.insecure) {
     io.stderr.write(
@@ -332,11 +332,17 @@ export function choosePair(pairing: Pairing, report: InspectReport): number {
 }
 
 /** `--ca`: one or more PEM (or DER) certificates, as PEM strings for the probe. */
-async function readCa(spec: string, ctx: CommandContext): Promise<string[]> {
-  const raw = await readSingleSource(spec, ctx.io, '--ca');
-  const contents = readSourceContents(raw.bytes, raw.name);
+async function readCa(spec: string, origin: string, ctx: CommandContext): Promise<string[]> {
+  // Named by where it came from: `--ca corp.pem`, `ca: corp.pem in .aitossrc.yaml`.
+  const raw = await readSingleSource(spec, ctx.io, { setting: 'ca', origin, cwd: ctx.io.cwd });
+  let contents;
+  try {
+    contents = readSourceContents(raw.bytes, raw.name, raw.mode === undefined ? undefined : raw.name);
+  } catch (error) {
+    throw isAitossError(error) && error.source === raw.name ? error.withSource(raw.label) : error;
+  }
   if (!contents || contents.certificates.length === 0) {
-    throw inputError(raw.name, 'holds no certificate (given as --ca)', 'pass the PEM file of the CA that issued the server certificate');
+    throw inputError(raw.label, 'holds no certificate (given as --ca)', 'pass the PEM file of the CA that issued the server certificate');
   }
   return contents.certificates.map((cert) => toPem('CERTIFICATE', cert.der));
 }

@@ -9,6 +9,7 @@ import { parseDuration } from '../core/duration.js';
 import { inputError } from '../core/errors.js';
 import { DEFAULT_FAIL_UNDER } from '../core/verdict.js';
 import { PASSPHRASE_ENV, type CredentialRequest } from '../input/credentials.js';
+import { looksLikeContent } from '../input/src-value.js';
 import { loadConfigAndSearch, type ConfigSearch } from './load-config.js';
 import { isHttpsUrl, type FileConfig } from './schema.js';
 
@@ -96,18 +97,21 @@ export async function resolveSettings(flags: SettingFlags, io: SettingsIO): Prom
  */
 export function credentialRequest(paths: readonly string[], settings: Settings, env: NodeJS.ProcessEnv): CredentialRequest {
   const pick = (setting: Setting<string> | undefined) =>
-    setting && (paths.length === 0 || setting.origin === 'flag') ? setting.value : undefined;
+    setting && (paths.length === 0 || setting.origin === 'flag') ? setting : undefined;
   const passphrase = settings.passphraseEnv;
+  const cert = pick(settings.cert);
+  const key = pick(settings.key);
   return {
     paths,
-    cert: pick(settings.cert),
-    key: pick(settings.key),
+    cert: cert?.value,
+    key: key?.value,
+    certFrom: cert?.origin,
+    keyFrom: key?.origin,
     // A flag insists on its variable; a configuration file names it for where it is set;
     // the default (AITOSS_KEY_PASSPHRASE) is read by loadCredentials itself.
-    passphraseEnv:
-      passphrase.origin === 'flag' || (passphrase.origin !== 'default' && env[passphrase.value] !== undefined)
-        ? passphrase.value
-        : undefined,
+    ...(passphrase.origin === 'flag' || (passphrase.origin !== 'default' && env[passphrase.value] !== undefined)
+      ? { passphraseEnv: passphrase.value, passphraseFrom: passphrase.origin }
+      : {}),
   };
 }
 
@@ -121,15 +125,11 @@ function envSource(name: string, env: NodeJS.ProcessEnv): Setting<string> | unde
   return { value: holdsContent(value) ? `env:${name}` : value.trim(), origin: `env:${name}` };
 }
 
-/** Whether an environment value is a certificate or key rather than a path to one. */
+/** Whether an environment value is a certificate or key rather than a path to one (see src-value.ts). */
 export function holdsContent(value: string): boolean {
   const text = value.trim();
   if (text === '-' || text.startsWith('env:')) return false;
-  if (text.includes('-----BEGIN') || text.includes('\n') || text.includes('\\n')) return true;
-  if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) return false;
-  // base64 of a PEM text or of DER (a SEQUENCE with a long length).
-  const bytes = Buffer.from(text.replace(/\s+/g, ''), 'base64');
-  return bytes.subarray(0, 10).toString('latin1') === '-----BEGIN' || (bytes[0] === 0x30 && (bytes[1] === 0x81 || bytes[1] === 0x82 || bytes[1] === 0x83));
+  return looksLikeContent(value);
 }
 
 function envFailUnder(env: NodeJS.ProcessEnv): Setting<number> | undefined {
@@ -174,7 +174,8 @@ function envEndpoint(env: NodeJS.ProcessEnv): Setting<string> | undefined {
  * working directory when it lies below it, absolute otherwise. `-` and `env:NAME` stay.
  */
 export function resolveFromFile(src: string, file: string, cwd: string): string {
-  if (src === '-' || src.startsWith('env:')) return src;
+  // The certificate or key itself, written into the file: read as it is, never shown.
+  if (src === '-' || src.startsWith('env:') || looksLikeContent(src)) return src;
   const absolute = isAbsolute(src) ? src : resolve(dirname(file), src);
   const fromCwd = relative(cwd, absolute);
   return fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : absolute;

@@ -6,7 +6,7 @@
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { certificateSpki, describeSpki } from './der.js';
-import { inputError } from './errors.js';
+import { fileProblem, inputError } from './errors.js';
 
 export interface PublicKeyInfo {
   /** `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `DSA`, ... */
@@ -18,7 +18,10 @@ export interface PublicKeyInfo {
 }
 
 export interface CertificateFacts {
+  /** Empty when the certificate has none (legal when a subjectAltName names it). */
   subject: string;
+  /** The subjectAltName extension as node prints it (`DNS:app.example, IP Address:10.0.0.1`), null without one. */
+  subjectAltName: string | null;
   issuer: string;
   /** Upper-case hex, as OpenSSL prints it. */
   serialNumber: string;
@@ -62,7 +65,7 @@ export function parseCertificate(der: Buffer, source: string): CertificateFacts 
   } catch (error) {
     if (error instanceof Error && error.name === 'AitossError') throw error;
     // OpenSSL parses lazily: a damaged public key or extension only fails when read.
-    throw inputError(source, 'a CERTIFICATE block could not be parsed as X.509', 'the file is damaged; download it again', error);
+    throw fileProblem('damaged', source, 'a CERTIFICATE block could not be parsed as X.509', 'the file is damaged; download it again', error);
   }
 }
 
@@ -72,8 +75,10 @@ function readCertificate(der: Buffer, source: string): CertificateFacts {
   const eku = x509.keyUsage as string[] | undefined;
   const extendedKeyUsage = eku?.map((oid) => EKU_NAMES[oid] ?? oid);
   return {
-    subject: formatName(x509.subject),
-    issuer: formatName(x509.issuer),
+    // node reports an empty name as undefined.
+    subject: formatName(x509.subject ?? ''),
+    subjectAltName: x509.subjectAltName ?? null,
+    issuer: formatName(x509.issuer ?? ''),
     serialNumber: x509.serialNumber.toUpperCase(),
     notBefore: parseOpenSslTime(x509.validFrom, source),
     notAfter: parseOpenSslTime(x509.validTo, source),
@@ -86,7 +91,7 @@ function readCertificate(der: Buffer, source: string): CertificateFacts {
       extendedKeyUsage.includes('anyExtendedKeyUsage'),
     extendedKeyUsage,
     isCA: x509.ca,
-    selfIssued: x509.subject === x509.issuer,
+    selfIssued: (x509.subject ?? '') === (x509.issuer ?? ''),
     der,
     x509,
   };

@@ -204,3 +204,58 @@ function encode(tag: number, content: Uint8Array): Buffer {
   else header = [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
   return Buffer.concat([Buffer.from(header), content]);
 }
+
+const PBES2 = '2a864886f70d01050d';
+const PBKDF2 = '2a864886f70d01050c';
+const SCRYPT = '2b06010401da47040b';
+/** PKCS#5 v1.5 PBES1 (1.2.840.113549.1.5.x) and PKCS#12 PBE (1.2.840.113549.1.12.1.x) schemes: params are { salt, iterations }. */
+const PBES1_PREFIXES = ['2a864886f70d0105', '2a864886f70d010c01'];
+
+/** How the key of an encrypted PKCS#8 structure is derived from the passphrase. */
+export interface KeyDerivation {
+  kdf: 'pbkdf2' | 'pbes1' | 'scrypt';
+  /** PBKDF2/PBES1 iterations, or scrypt's cost N times r times p; Infinity when it does not fit in 48 bits. */
+  cost: number;
+}
+
+/**
+ * Read the key derivation of an EncryptedPrivateKeyInfo (RFC 5958) without decrypting:
+ * the iteration count decides how long decryption takes, and a file can ask for years.
+ * Undefined for a structure or scheme not recognised here (OpenSSL then decides).
+ */
+export function keyDerivationOf(der: Uint8Array): KeyDerivation | undefined {
+  const top = readTlv(der, 0);
+  const fields = top && top.tag === SEQUENCE ? children(der, top) : undefined;
+  const algorithm = fields?.[0]?.tag === SEQUENCE ? children(der, fields[0]) : undefined;
+  const oid = algorithm?.[0];
+  if (!algorithm || oid?.tag !== OID) return undefined;
+  const scheme = hex(der, oid);
+  const params = algorithm[1]?.tag === SEQUENCE ? children(der, algorithm[1]) : undefined;
+  if (!params) return undefined;
+  if (scheme === PBES2) {
+    const kdf = params[0]?.tag === SEQUENCE ? children(der, params[0]) : undefined;
+    const kdfOid = kdf?.[0];
+    const kdfParams = kdf?.[1]?.tag === SEQUENCE ? children(der, kdf[1]) : undefined;
+    if (!kdfOid || kdfOid.tag !== OID || !kdfParams) return undefined;
+    const ints = kdfParams.slice(1).filter((t) => t.tag === INTEGER);
+    if (hex(der, kdfOid) === PBKDF2 && ints[0]) return { kdf: 'pbkdf2', cost: unsigned(der, ints[0]) };
+    if (hex(der, kdfOid) === SCRYPT && ints.length >= 3) {
+      return { kdf: 'scrypt', cost: unsigned(der, ints[0]!) * unsigned(der, ints[1]!) * unsigned(der, ints[2]!) };
+    }
+    return undefined;
+  }
+  if (PBES1_PREFIXES.some((prefix) => scheme.startsWith(prefix)) && params[1]?.tag === INTEGER) {
+    return { kdf: 'pbes1', cost: unsigned(der, params[1]) };
+  }
+  return undefined;
+}
+
+/** A DER INTEGER read as a non-negative number; Infinity beyond 48 bits. */
+function unsigned(der: Uint8Array, integer: Tlv): number {
+  let bytes = der.subarray(integer.contentStart, integer.end);
+  while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
+  if (bytes.length > 6) return Infinity;
+  let value = 0;
+  for (const byte of bytes) value = value * 256 + byte;
+  return value;
+}

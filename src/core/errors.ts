@@ -12,15 +12,23 @@ export class AitossError extends Error {
   readonly source: string | undefined;
   /** What the user can do about it, one short clause. */
   readonly hint: string | undefined;
+  /** What is wrong with a file, as a stable code (`too-large`, `csr`, ...): a folder lists the file as skipped with it. */
+  readonly code: string | undefined;
 
   constructor(
     message: string,
-    options: { kind?: ErrorKind; source?: string; hint?: string; cause?: unknown } = {},
+    options: { kind?: ErrorKind; source?: string; hint?: string; cause?: unknown; code?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.kind = options.kind ?? 'input';
     this.source = options.source;
     this.hint = options.hint;
+    this.code = options.code;
+  }
+
+  /** The same error about another source (a file named by where it came from: `--key app.key`). */
+  withSource(source: string): AitossError {
+    return new AitossError(this.message, { kind: this.kind, source, hint: this.hint, cause: this.cause, code: this.code });
   }
 
   /**
@@ -37,6 +45,11 @@ export function inputError(source: string | undefined, message: string, hint?: s
   return new AitossError(message, { kind: 'input', source, hint, cause });
 }
 
+/** An input error about a file's contents or readability, with the code a skipped file is listed under. */
+export function fileProblem(code: string, source: string | undefined, message: string, hint?: string, cause?: unknown): AitossError {
+  return new AitossError(message, { kind: 'input', source, hint, cause, code });
+}
+
 export function usageError(message: string, hint = 'see --help'): AitossError {
   return new AitossError(message, { kind: 'usage', hint });
 }
@@ -49,4 +62,15 @@ export function escapeControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );
+}
+
+/**
+ * The user stopped the run while it waited on them (Ctrl-C at the passphrase prompt,
+ * SIGTERM): exit 130 or 143 with one line, as a shell reports a process ended by the signal.
+ */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(signal === 'SIGINT' ? 'interrupted' : 'terminated');
+  }
 }

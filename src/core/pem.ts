@@ -4,7 +4,7 @@
  * literal `\n` (secret stores), base64 of a PEM or of DER, and raw DER.
  * Pure: bytes in, blocks out; broken input raises an AitossError naming the source.
  */
-import { inputError } from './errors.js';
+import { fileProblem } from './errors.js';
 
 export interface PemBlock {
   /** The label between BEGIN and END, e.g. `CERTIFICATE`, `RSA PRIVATE KEY`. */
@@ -68,21 +68,23 @@ export function parsePem(input: string, source: string): PemBlock[] {
     const label = match[1] as string;
     const position = blocks.length + 1;
     if (position > MAX_BLOCKS) {
-      throw inputError(source, `more than ${MAX_BLOCKS} PEM blocks`, 'split the file');
+      throw fileProblem('damaged', source, `more than ${MAX_BLOCKS} PEM blocks`, 'split the file');
     }
     const bodyStart = match.index + match[0].length;
     const endMarker = `-----END ${label}-----`;
     const end = text.indexOf(endMarker, bodyStart);
     const nextBegin = text.indexOf('-----BEGIN', bodyStart);
     if (end === -1) {
-      throw inputError(
+      throw fileProblem(
+        'damaged',
         source,
         `the PEM block ${position} (${label}) has no END line: the file is truncated`,
         'download or copy it again',
       );
     }
     if (nextBegin !== -1 && nextBegin < end) {
-      throw inputError(
+      throw fileProblem(
+        'damaged',
         source,
         `the PEM block ${position} (${label}) is not closed before the next BEGIN line`,
         'the file is damaged; download or copy it again',
@@ -91,7 +93,7 @@ export function parsePem(input: string, source: string): PemBlock[] {
     const { headers, body } = splitHeaders(text.slice(bodyStart, end));
     const compact = body.replace(/\s+/g, '');
     if (compact.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 === 1) {
-      throw inputError(source, `the PEM block ${position} (${label}) is not valid base64`, 'the file is damaged; download or copy it again');
+      throw fileProblem('damaged', source, `the PEM block ${position} (${label}) is not valid base64`, 'the file is damaged; download or copy it again');
     }
     const der = Buffer.from(compact, 'base64');
     let pem: string | undefined;

@@ -6,8 +6,8 @@
  */
 import { createHash, createPrivateKey, createPublicKey, hash, type KeyObject } from 'node:crypto';
 import { describePublicKey, type PublicKeyInfo } from './certificate.js';
-import { publicKeyOfPrivateKey } from './der.js';
-import { inputError } from './errors.js';
+import { keyDerivationOf, publicKeyOfPrivateKey } from './der.js';
+import { fileProblem } from './errors.js';
 import { toPem, type PemBlock } from './pem.js';
 
 export type KeyFormat = 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encrypted' | 'pkcs1-encrypted' | 'pkcs8-der' | 'pkcs1-der' | 'sec1-der';
@@ -91,9 +91,35 @@ function derType(format: KeyFormat): 'pkcs8' | 'pkcs1' | 'sec1' {
   return format.replace(/-der$|-encrypted$/, '') as 'pkcs8' | 'pkcs1' | 'sec1';
 }
 
+/**
+ * The most PBKDF2 iterations (or PBES1 iterations, or scrypt N·r·p) an encrypted key may
+ * ask for. OpenSSL writes 2,048 by default, Java's keytool 10,000, OWASP's advice for
+ * PBKDF2-SHA256 is 600,000; 10,000,000 takes ~2.7 s here (1,000,000 SHA-256 iterations:
+ * 0.27 s). A key asking for more would keep a run busy for minutes or years.
+ */
+export const MAX_KEY_DERIVATION_COST = 10_000_000;
+
+/** Whether an encrypted key asks for more work than MAX_KEY_DERIVATION_COST; throws naming it if so. */
+export function checkKeyDerivation(block: KeyBlock): void {
+  if (block.format !== 'pkcs8-encrypted') return;
+  const derivation = keyDerivationOf(block.der);
+  if (derivation && !(derivation.cost <= MAX_KEY_DERIVATION_COST)) {
+    const amount = Number.isFinite(derivation.cost) ? derivation.cost.toLocaleString('en-US') : 'more than 2^48';
+    const what = derivation.kdf === 'scrypt' ? `an scrypt cost of ${amount}` : `${amount} ${derivation.kdf === 'pbkdf2' ? 'PBKDF2 ' : ''}iterations`;
+    throw fileProblem(
+      'too-many-iterations',
+      block.source,
+      `the encrypted private key asks for ${what} to decrypt (at most ${MAX_KEY_DERIVATION_COST.toLocaleString('en-US')} are accepted): it would take minutes or more`,
+      're-encrypt it with `openssl pkcs8 -topk8 -iter 600000` (or store it unencrypted with mode 600)',
+    );
+  }
+}
+
 export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey {
+  if (block.encrypted) checkKeyDerivation(block);
   if (block.encrypted && (passphrase === undefined || passphrase === '')) {
-    throw inputError(
+    throw fileProblem(
+      'encrypted-key',
       block.source,
       'the private key is encrypted and no passphrase was given',
       'set AITOSS_KEY_PASSPHRASE, name a variable with --passphrase-env NAME, or run on a terminal to be prompted',
@@ -118,9 +144,9 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (block.encrypted && /BAD_DECRYPT|INTERRUPTED_OR_CANCELLED|bad decrypt/i.test(`${code} ${(error as Error).message}`)) {
-      throw inputError(block.source, 'wrong passphrase for the encrypted private key', 'check AITOSS_KEY_PASSPHRASE or --passphrase-env', error);
+      throw fileProblem('wrong-passphrase', block.source, 'wrong passphrase for the encrypted private key', 'check AITOSS_KEY_PASSPHRASE or --passphrase-env', error);
     }
-    throw inputError(block.source, `the private key could not be read${code ? ` (${code})` : ''}`, 'the file is damaged or not a private key; download it again', error);
+    throw fileProblem('damaged', block.source, `the private key could not be read${code ? ` (${code})` : ''}`, 'the file is damaged or not a private key; download it again', error);
   }
   const publicKeyObject = createPublicKey(keyObject);
   const spki = publicKeyObject.export({ type: 'spki', format: 'der' });

@@ -18,6 +18,13 @@ import {
 import type { PairedCertificate, Pairing } from './pairing.js';
 import type { LoadedKey } from './private-key.js';
 
+/** A file of a folder that was not used, and why (see the README's JSON section for the codes). */
+export interface SkippedFile {
+  source: string;
+  code: string;
+  reason: string;
+}
+
 export const SCHEMA_VERSION = 1;
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -57,6 +64,8 @@ export interface ChainEntry {
 
 export interface CertificateReport {
   source: string;
+  /** The subjectAltName extension (`DNS:app.example`), null without one. */
+  subjectAltName: string | null;
   /** 1-based position of the certificate in its file (bundles). */
   position: number;
   keySource: string | null;
@@ -98,14 +107,17 @@ export interface InspectReport {
   evaluatedAt: string;
   certificates: CertificateReport[];
   keys: KeyReport[];
+  /** Files of folders that were not used: not a certificate or key, or not usable. */
+  skipped: SkippedFile[];
 }
 
-export function buildReport(pairing: Pairing, now: Date): InspectReport {
+export function buildReport(pairing: Pairing, now: Date, skipped: SkippedFile[] = []): InspectReport {
   return {
     schemaVersion: SCHEMA_VERSION,
     evaluatedAt: now.toISOString(),
     certificates: pairing.pairs.map((pair) => reportCertificate(pair, now)),
     keys: pairing.unpairedKeys.map(reportKey),
+    skipped,
   };
 }
 
@@ -167,6 +179,7 @@ export function reportCertificate(pair: PairedCertificate, now: Date): Certifica
     position: pair.position,
     keySource: pair.key?.source ?? null,
     subject: leaf.subject,
+    subjectAltName: leaf.subjectAltName,
     issuer: leaf.issuer,
     serialNumber: leaf.serialNumber,
     notBefore: leaf.notBefore.toISOString(),

@@ -162,6 +162,7 @@ export function checkReport(report: InspectReport, options: CheckOptions): Check
     strict: options.strict === true,
     certificates,
     keys: report.keys,
+    skipped: report.skipped,
     rotationSets,
   };
 }

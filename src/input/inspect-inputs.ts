@@ -35,5 +35,5 @@ export async function inspectInputs(request: CredentialRequest, now: Date, io: I
     promptSecret: (question) => createSecretPrompt(io.stdin, io.promptOutput)?.(question),
   });
   const pairing = pairCertificates(credentials.certificateFiles, credentials.keys, credentials.explicit);
-  return { pairing, report: buildReport(pairing, now) };
+  return { pairing, report: buildReport(pairing, now, credentials.skipped) };
 }

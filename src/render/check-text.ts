@@ -7,7 +7,7 @@
 import { plural } from '../core/report.js';
 import { verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
 import type { Style } from './style.js';
-import { renderCertificate, renderKey, stamp } from './text.js';
+import { renderCertificate, renderKey, renderSkipped, stamp } from './text.js';
 
 const LABEL_WIDTH = 13;
 
@@ -16,6 +16,7 @@ export function renderCheckText(report: CheckReport, style: Style): string {
   const details = [
     ...report.certificates.map((cert) => withVerdictRow(cert, report.failUnder, style)),
     ...report.keys.map((key) => renderKey(key, style)),
+    ...renderSkipped(report.skipped, style),
   ];
   return `${[verdicts.join('\n'), ...details, renderSummary(report, style)].join('\n\n')}\n`;
 }
@@ -66,6 +67,7 @@ function renderSummary(report: CheckReport, style: Style): string {
   const head = report.status === 'pass' ? style.pass('check passed') : style.fail('check failed');
   const parts = [
     `${plural(report.certificates.length, 'certificate')}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`,
+    ...(report.skipped.length > 0 ? [`${plural(report.skipped.length, 'file')} skipped`] : []),
     `fail under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}${report.all ? ', every pair judged' : ''}`,
     `as of ${stamp(report.evaluatedAt)}`,
   ];

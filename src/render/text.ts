@@ -5,6 +5,7 @@
  */
 import { LEVEL_ORDER, PLATFORM_VALIDITY_DAYS } from '../core/lifecycle.js';
 import { plural, type CertificateReport, type InspectReport, type KeyReport, type Problem } from '../core/report.js';
+import { escapeControlCharacters } from '../core/errors.js';
 import type { Style } from './style.js';
 
 const LABEL_WIDTH = 13;
@@ -23,14 +24,25 @@ export function renderInspectText(report: InspectReport, style: Style): string {
     ...report.certificates.map((c) => renderCertificate(c, style)),
     ...report.keys.map((k) => renderKey(k, style)),
   ];
-  return `${[...blocks, renderSummary(report, style)].join('\n\n')}\n`;
+  return `${[...blocks, ...renderSkipped(report.skipped, style), renderSummary(report, style)].join('\n\n')}\n`;
+}
+
+/** At most this many skipped files are listed in text (JSON lists them all). */
+const SKIPPED_SHOWN = 20;
+
+/** Files of folders that were not used, one line each with the reason (none: no block). */
+export function renderSkipped(skipped: InspectReport['skipped'], style: Style): string[] {
+  if (skipped.length === 0) return [];
+  const lines = skipped.slice(0, SKIPPED_SHOWN).map((s) => `  ${escapeControlCharacters(s.source)}: ${escapeControlCharacters(s.reason)}`);
+  if (skipped.length > SKIPPED_SHOWN) lines.push(`  … and ${skipped.length - SKIPPED_SHOWN} more (--json lists them all)`);
+  return [[style.dim(`skipped (${skipped.length === 1 ? '1 file' : `${skipped.length} files`} in folders, not a usable certificate or key)`), ...lines].join('\n')];
 }
 
 export function renderCertificate(cert: CertificateReport, style: Style): string {
   const title = cert.position > 1 || cert.chain.length > 0 ? `${cert.source} (block ${cert.position})` : cert.source;
   const lines = [
     `${style.bold(title)}  ${style.level(cert.level, LEVEL_LABEL[cert.level])}  ${style.level(cert.level, remainingPhrase(cert))}`,
-    row('subject', cert.subject),
+    row('subject', cert.subject || `(empty subject)${cert.subjectAltName ? `, alt names ${cert.subjectAltName}` : ''}`),
     row('issuer', cert.issuer),
     row('serial', cert.serialNumber),
     row('valid', `${stamp(cert.notBefore)} → ${stamp(cert.notAfter)}`),
@@ -71,6 +83,7 @@ function renderSummary(report: InspectReport, style: Style): string {
     .map(([level, n]) => style.level(level, `${n} ${level}`));
   const parts = [`${plural(report.certificates.length, 'certificate')}${counts.length ? `: ${counts.join(', ')}` : ''}`];
   if (report.keys.length > 0) parts.push(plural(report.keys.length, 'key') + ' without a certificate');
+  if (report.skipped.length > 0) parts.push(`${plural(report.skipped.length, 'file')} skipped`);
   parts.push(`as of ${stamp(report.evaluatedAt)}`);
   return style.dim(parts.join(' · '));
 }

@@ -110,7 +110,8 @@ describe('credentialRequest', () => {
   it('takes cert and key from the settings when no PATH is given', async () => {
     writeConfig('.aitossrc.json', { cert: 'app.crt', key: 'app.key', passphraseEnv: 'APP_PASS' });
     const settings = await resolve();
-    expect(credentialRequest([], settings, {})).toEqual({ paths: [], cert: 'app.crt', key: 'app.key', passphraseEnv: undefined });
+    const file = settings.configFile;
+    expect(credentialRequest([], settings, {})).toEqual({ paths: [], cert: 'app.crt', key: 'app.key', certFrom: file, keyFrom: file, passphraseEnv: undefined });
     expect(credentialRequest([], settings, { APP_PASS: 'x' }).passphraseEnv).toBe('APP_PASS');
   });
 
@@ -119,6 +120,6 @@ describe('credentialRequest', () => {
     const fromFile = await resolve();
     expect(credentialRequest(['certs/'], fromFile, {})).toEqual({ paths: ['certs/'], cert: undefined, key: undefined, passphraseEnv: undefined });
     const fromFlag = await resolve({ key: 'flag.key', passphraseEnv: 'P' });
-    expect(credentialRequest(['a.crt'], fromFlag, {})).toEqual({ paths: ['a.crt'], cert: undefined, key: 'flag.key', passphraseEnv: 'P' });
+    expect(credentialRequest(['a.crt'], fromFlag, {})).toEqual({ paths: ['a.crt'], cert: undefined, key: 'flag.key', keyFrom: 'flag', passphraseEnv: 'P', passphraseFrom: 'flag' });
   });
 });

@@ -202,8 +202,8 @@ describe('bad input: one line naming the file, exit 2', () => {
     ['a truncated key', ['fixtures/bad/truncated.key'], /^aitoss: fixtures\/bad\/truncated\.key: .*truncated/],
     ['a damaged certificate', ['fixtures/bad/corrupt-body.crt'], /^aitoss: fixtures\/bad\/corrupt-body\.crt: a CERTIFICATE block could not be parsed as X\.509; the file is damaged/],
     ['a missing file', ['fixtures/nope.crt'], /^aitoss: fixtures\/nope\.crt: no such file or directory$/],
-    ['a certificate given as --key', ['--cert', 'fixtures/pairs/rsa-pkcs8.crt', '--key', 'fixtures/bad/cert-in-key-file.key'], /^aitoss: fixtures\/bad\/cert-in-key-file\.key: holds no private key \(given as --key\)/],
-    ['a directory given as --cert', ['--cert', 'fixtures/pairs'], /^aitoss: fixtures\/pairs: is a directory; --cert takes one file/],
+    ['a certificate given as --key', ['--cert', 'fixtures/pairs/rsa-pkcs8.crt', '--key', 'fixtures/bad/cert-in-key-file.key'], /^aitoss: --key fixtures\/bad\/cert-in-key-file\.key: holds no private key; pass the private key file to --key$/],
+    ['a directory given as --cert', ['--cert', 'fixtures/pairs'], /^aitoss: --cert fixtures\/pairs: is a directory; --cert takes one file/],
     ['a folder with nothing in it', ['fixtures/bad/../../src'], /no certificate or private key found in this directory/],
     ['an unset env: variable', ['--cert', 'env:AITOSS_TEST_UNSET'], /^aitoss: env:AITOSS_TEST_UNSET: the environment variable AITOSS_TEST_UNSET is not set$/],
   ])('%s', async (_name, args, pattern) => {
@@ -220,7 +220,7 @@ describe('bad input: one line naming the file, exit 2', () => {
   it('an encrypted key with a wrong passphrase', async () => {
     expectInputError(
       await inspect(['fixtures/pairs/rsa-encrypted-legacy.key'], { env: { AITOSS_KEY_PASSPHRASE: 'wrong' } }),
-      /^aitoss: fixtures\/pairs\/rsa-encrypted-legacy\.key: wrong passphrase for the encrypted private key/,
+      /^aitoss: fixtures\/pairs\/rsa-encrypted-legacy\.key: the passphrase in AITOSS_KEY_PASSPHRASE does not decrypt the private key; check the value of AITOSS_KEY_PASSPHRASE/,
     );
   });
 

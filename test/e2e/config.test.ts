@@ -156,7 +156,7 @@ describe('precedence: flag, then environment, then file, then default', () => {
       configSearch: { from: dir, stopAt: dir, stop: 'repository', skipped: [] },
       settings: {
         cert: { value: join('certs', 'app.crt'), origin: file },
-        key: { value: 'env:SECRET_KEY', origin: 'env:AITOSS_KEY' },
+        key: { value: 'env:SECRET_KEY', origin: 'env:AITOSS_KEY', set: false },
         passphraseEnv: { value: 'AITOSS_KEY_PASSPHRASE', origin: 'default', set: false },
         failUnder: { value: 5, origin: 'flag' },
         endpoint: { value: 'https://env.example/', origin: 'env:AITOSS_ENDPOINT' },
@@ -211,7 +211,7 @@ describe('aitoss config', () => {
     const result = await run(['config', '--json'], { cwd: project({}), env: { AITOSS_CERT: cert, AITOSS_KEY: key, AITOSS_KEY_PASSPHRASE: 'pass-123456' } });
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json.settings.cert).toEqual({ value: 'env:AITOSS_CERT', origin: 'env:AITOSS_CERT' });
+    expect(json.settings.cert).toEqual({ value: 'env:AITOSS_CERT', origin: 'env:AITOSS_CERT', set: true });
     expect(json.settings.key).toEqual({ value: 'env:AITOSS_KEY', origin: 'env:AITOSS_KEY' });
     expect(json.settings.passphraseEnv.set).toBe(true);
     expect(result.stdout).not.toContain('BEGIN');

@@ -44,13 +44,73 @@ describe.skipIf(!hasScript)('the passphrase prompt on a terminal', () => {
     expect(output).toMatch(/key {10}matches fixtures\/pairs\/rsa-encrypted-pkcs8\.key/);
   });
 
-  it('a wrong passphrase typed is one clear error, exit 2', async () => {
-    const { output, code } = await onTerminal(['cert', 'inspect', 'fixtures/pairs/rsa-encrypted-legacy.key'], 'nope\r');
+  it('a wrong passphrase is asked again, three tries as ssh gives, then one clear error, exit 2', async () => {
+    const { output, code } = await typingOnTerminal(['cert', 'inspect', 'fixtures/pairs/rsa-encrypted-legacy.key'], ['nope1\r', 'nope2\r', 'nope3\r', 'never-asked\r']);
     expect(code).toBe(2);
-    expect(output).toMatch(/aitoss: fixtures\/pairs\/rsa-encrypted-legacy\.key: wrong passphrase for the encrypted private key/);
-    expect(output).not.toContain('nope');
+    expect(output.match(/Passphrase for fixtures\/pairs\/rsa-encrypted-legacy\.key: /g)).toHaveLength(3);
+    expect(output).toContain('Wrong passphrase, try again (2 of 3).');
+    expect(output).toContain('Wrong passphrase, try again (3 of 3).');
+    expect(output).toMatch(/aitoss: fixtures\/pairs\/rsa-encrypted-legacy\.key: wrong passphrase for the encrypted private key \(3 tries at the prompt\); type the passphrase the key was encrypted with/);
+    // Worded for the prompt, not for a variable the user never set.
+    expect(output).not.toContain('AITOSS_KEY_PASSPHRASE');
+    expect(output).not.toMatch(/nope|never-asked/);
+  });
+
+  it('a wrong passphrase then the right one decrypts the key', async () => {
+    const { output, code } = await typingOnTerminal(
+      ['cert', 'inspect', 'fixtures/pairs/rsa-encrypted-pkcs8.crt', 'fixtures/pairs/rsa-encrypted-pkcs8.key', '--at', PIN],
+      ['wrong\r', 'fixture-passphrase\r'],
+    );
+    expect(code).toBe(0);
+    expect(output).toContain('Wrong passphrase, try again (2 of 3).');
+    expect(output).toMatch(/key {10}matches fixtures\/pairs\/rsa-encrypted-pkcs8\.key/);
+    expect(output).not.toMatch(/fixture-passphrase|wrong\r/);
+  });
+
+  it('Ctrl-C at the prompt ends the run with one line, exit 130, the terminal restored', async () => {
+    const { output, code } = await typingOnTerminal(['cert', 'inspect', 'fixtures/pairs/rsa-encrypted-legacy.key'], ['abc\u0003']);
+    expect(code).toBe(130);
+    const after = output.slice(output.indexOf('Passphrase for'));
+    expect(after.trim().split(/\r?\n/).map((line) => line.trimEnd())).toEqual(['Passphrase for fixtures/pairs/rsa-encrypted-legacy.key:', 'aitoss: interrupted']);
+    expect(output).not.toMatch(/internal error|abc/);
+  });
+
+  it('SIGTERM at the prompt ends the run with one line, exit 143', async () => {
+    const { output, code } = await typingOnTerminal(['cert', 'inspect', 'fixtures/pairs/rsa-encrypted-legacy.key'], ['SIGTERM']);
+    expect(code).toBe(143);
+    expect(output).toContain('aitoss: terminated');
+    expect(output).not.toContain('internal error');
   });
 });
+
+/**
+ * Run the CLI on a pseudo-terminal; at each passphrase prompt, type the next answer
+ * (`SIGTERM`: send the CLI that signal instead).
+ */
+function typingOnTerminal(args: string[], answers: string[]): Promise<{ output: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    // The shell prints its pid, then becomes the CLI: the pid a signal is sent to.
+    const child = spawn('script', ['-qefc', `echo "pid=$$"; exec ${command}`, '/dev/null'], { cwd: ROOT, env: cleanEnv({ TERM: 'dumb' }) });
+    let output = '';
+    let typed = 0;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      output += d;
+      const asked = output.split('Passphrase for').length - 1;
+      if (asked > typed && typed < answers.length) {
+        const answer = answers[typed++] as string;
+        if (answer === 'SIGTERM') process.kill(Number(/pid=(\d+)/.exec(output)?.[1]), 'SIGTERM');
+        else child.stdin.write(answer);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ output, code });
+    });
+  });
+}
 
 describe.skipIf(!hasScript)('the ping spinner', () => {
   /** ping on a pseudo-terminal of 80 columns (TERM=xterm: ora stays off on a dumb one). */

@@ -19,7 +19,7 @@ async function errorOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('readPathArgument', () => {
-  it('reads a folder one level deep, sorted, skipping hidden files, subfolders and broken links', async () => {
+  it('reads a folder one level deep, sorted, skipping hidden files and subfolders, listing broken links as skipped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitoss-read-'));
     writeFileSync(join(dir, 'b.crt'), 'b');
     writeFileSync(join(dir, 'a.key'), 'a');
@@ -27,17 +27,19 @@ describe('readPathArgument', () => {
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'sub', 'c.crt'), 'c');
     symlinkSync(join(dir, 'missing'), join(dir, 'dangling.crt'));
-    const sources = await readPathArgument(dir, io());
+    const { sources, skipped, unreadFolders } = await readPathArgument(dir, io());
     expect(sources.map((s) => [s.name, s.bytes.toString(), s.fromDirectory])).toEqual([
       [join(dir, 'a.key'), 'a', true],
       [join(dir, 'b.crt'), 'b', true],
     ]);
     expect(sources[0]?.mode).toBeTypeOf('number');
+    expect(skipped).toEqual([{ source: join(dir, 'dangling.crt'), code: 'broken-link', reason: expect.stringMatching(/symbolic link/) }]);
+    expect(unreadFolders).toBe(1);
   });
 
   it('reads stdin as -, and env:NAME', async () => {
-    expect((await readPathArgument('-', io({}, 'pem')))[0]).toMatchObject({ name: 'stdin' });
-    expect((await readPathArgument('env:X', io({ X: 'value' })))[0]?.bytes.toString()).toBe('value');
+    expect((await readPathArgument('-', io({}, 'pem'))).sources[0]).toMatchObject({ name: 'stdin' });
+    expect((await readPathArgument('env:X', io({ X: 'value' }))).sources[0]?.bytes.toString()).toBe('value');
   });
 
   it('refuses a file over 1 MiB, naming it', async () => {
