@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { certificateSpki, publicKeyOfPrivateKey } from '../../src/core/der.js';
+import { certificateSpki, keyDerivationOf, publicKeyOfPrivateKey } from '../../src/core/der.js';
 import { createKeyPair } from '../../scripts/lib/pki.mjs';
 
 const dir = new URL('../../fixtures/', import.meta.url);
@@ -47,5 +50,34 @@ describe('publicKeyOfPrivateKey matches OpenSSL’s derivation', () => {
     const der = createPrivateKey(readFileSync(new URL('pairs/rsa-pkcs8.key', dir))).export({ format: 'der', type: 'pkcs8' });
     expect(publicKeyOfPrivateKey(der.subarray(0, der.length - 5), 'pkcs8')).toBeUndefined();
     expect(publicKeyOfPrivateKey(Buffer.concat([der, Buffer.from([0])]), 'pkcs8')).toBeUndefined();
+  });
+});
+
+describe('keyDerivationOf: the cost of an encrypted key, read before decrypting', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aitoss-kdf-'));
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'plain.key');
+  const encryptedDer = (name: string, ...args: string[]) => {
+    openssl('pkcs8', '-topk8', '-in', 'plain.key', '-out', name, '-passout', 'pass:pw', ...args);
+    return Buffer.from(readFileSync(join(dir, name), 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  };
+
+  it.each([
+    ["openssl's default (2,048)", [], { kdf: 'pbkdf2', cost: 2048 }],
+    ['-iter 600000', ['-iter', '600000'], { kdf: 'pbkdf2', cost: 600_000 }],
+    ['PBES1 (-v1 PBE-SHA1-3DES)', ['-v1', 'PBE-SHA1-3DES', '-iter', '5000'], { kdf: 'pbes1', cost: 5000 }],
+    ['scrypt', ['-scrypt', '-scrypt_N', '1024', '-scrypt_r', '8', '-scrypt_p', '2'], { kdf: 'scrypt', cost: 1024 * 8 * 2 }],
+  ])('%s', (name, args, expected) => {
+    expect(keyDerivationOf(encryptedDer(`${name.replace(/\W/g, '')}.key`, ...(args as string[])))).toEqual(expected);
+  });
+
+  it('is undefined for what it does not know, and never throws on damaged input', () => {
+    expect(keyDerivationOf(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]))).toBeUndefined();
+    const der = encryptedDer('flip.key');
+    for (let i = 0; i < der.length; i++) {
+      const flipped = Buffer.from(der);
+      flipped[i] = (flipped[i] as number) ^ 0xff;
+      expect(() => keyDerivationOf(flipped)).not.toThrow();
+    }
   });
 });

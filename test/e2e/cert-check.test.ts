@@ -414,3 +414,35 @@ describe('--strict: how key files are stored', () => {
     expect(result.stdout.split('\n')[0]).toBe(`FAIL  ${join(dir, 'app.crt')}: its key file ${join(dir, 'app.key')} is readable by group or others (--strict): chmod 600 it`);
   });
 });
+
+describe('a folder with files that are not a usable certificate or key', () => {
+  function folder(): string {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'app.crt'), readFileSync(fixture('pairs/ec-pkcs8.crt')));
+    writeFileSync(join(dir, 'app.key'), readFileSync(fixture('pairs/ec-pkcs8.key')), { mode: 0o600 });
+    writeFileSync(join(dir, 'movie.mp4'), Buffer.alloc(2 * 1024 * 1024));
+    execFileSync('openssl', ['req', '-new', '-key', 'app.key', '-subj', '/CN=app', '-out', 'app.csr'], { cwd: dir, stdio: 'ignore' });
+    return dir;
+  }
+
+  it('judges the pair; the skipped files do not fail the check by themselves', async () => {
+    const dir = folder();
+    const { code, json } = await checkJson([dir, '--require-key']);
+    expect(code).toBe(0);
+    expect(json.status).toBe('pass');
+    expect(json.skipped.map((s: { code: string }) => s.code)).toEqual(['csr', 'too-large']);
+    const text = await check([dir, '--at', PIN]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('skipped (2 files in folders, not a usable certificate or key)');
+    expect(text.stdout).toMatch(/check passed · 1 certificate: 1 pass · 2 files skipped · fail under 30 days/);
+  });
+
+  it('-r judges the certificates of subfolders too', async () => {
+    const dir = tempDir();
+    execFileSync('mkdir', ['-p', join(dir, 'team', 'app')]);
+    writeFileSync(join(dir, 'team', 'app', 'app.crt'), readFileSync(fixture('pairs/ec-pkcs8.crt')));
+    expect((await check([dir, '--at', PIN])).code).toBe(2);
+    const { json } = await checkJson([dir, '--recursive']);
+    expect(json.certificates.map((c: { source: string }) => c.source)).toEqual([join(dir, 'team', 'app', 'app.crt')]);
+  });
+});

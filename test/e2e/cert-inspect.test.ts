@@ -191,7 +191,146 @@ describe('sources', () => {
     writeFileSync(join(dir, 'app.crt'), certPem);
     const json = await inspectJson([dir]);
     expect(json.certificates.map((c: { source: string }) => c.source)).toEqual([join(dir, 'app.crt')]);
+    expect(json.skipped).toEqual([{ source: join(dir, 'README.txt'), code: 'not-certificate-or-key', reason: expect.any(String) }]);
   });
+});
+
+/**
+ * A download folder: one odd file never aborts it. Everything here is made by openssl:
+ * a CSR, a PKCS#12 bundle, an encrypted key, a video-sized file, garbage.
+ */
+describe('a folder with odd files', () => {
+  const certPem = readFileSync(fixture('pairs/ec-pkcs8.crt'), 'utf8');
+  const keyPem = readFileSync(fixture('pairs/ec-pkcs8.key'), 'utf8');
+  function downloads(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-downloads-'));
+    writeFileSync(join(dir, 'app.crt'), certPem);
+    writeFileSync(join(dir, 'app.key'), keyPem, { mode: 0o600 });
+    writeFileSync(join(dir, 'holiday.mp4'), Buffer.alloc(2 * 1024 * 1024, 7));
+    writeFileSync(join(dir, 'notes.txt'), 'garbage\n');
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    openssl('req', '-new', '-key', 'app.key', '-subj', '/CN=app', '-out', 'request.csr');
+    openssl('pkcs12', '-export', '-in', 'app.crt', '-inkey', 'app.key', '-out', 'my bundle.p12', '-passout', 'pass:x');
+    openssl('pkcs8', '-topk8', '-in', 'app.key', '-out', 'locked.key', '-passout', 'pass:x');
+    mkdirSync(join(dir, 'older'));
+    writeFileSync(join(dir, 'older', 'old.crt'), readFileSync(fixture('pairs/rsa-pkcs8.crt')));
+    return dir;
+  }
+  const SKIPPED = [
+    ['holiday.mp4', 'too-large'],
+    ['locked.key', 'encrypted-key'],
+    ['my bundle.p12', 'pkcs12'],
+    ['notes.txt', 'not-certificate-or-key'],
+    ['request.csr', 'csr'],
+  ];
+
+  it('inspect reports the pair and lists each odd file as skipped with its reason, exit 0 (JSON)', async () => {
+    const dir = downloads();
+    const json = await inspectJson([dir]);
+    expect(json.certificates.map((c: { source: string; keyMatch: boolean }) => [c.source, c.keyMatch])).toEqual([[join(dir, 'app.crt'), true]]);
+    expect(json.skipped.map((s: { source: string; code: string }) => [s.source, s.code])).toEqual(SKIPPED.map(([name, code]) => [join(dir, name as string), code]));
+    for (const entry of json.skipped) expect(entry.reason).toMatch(/^[a-z]/);
+  });
+
+  it('inspect says the same in text, and counts the skipped files', async () => {
+    const dir = downloads();
+    const result = await inspect([dir, '--at', PIN]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('skipped (5 files in folders, not a usable certificate or key)');
+    expect(result.stdout).toContain(`  ${join(dir, 'request.csr')}: holds a certificate signing request (CSR)`);
+    expect(result.stdout).toContain(`  ${join(dir, 'locked.key')}: the private key is encrypted and no passphrase was given`);
+    expect(result.stdout).toMatch(/1 certificate: 1 ok · 5 files skipped · as of/);
+  });
+
+  it('with the passphrase, the encrypted key is read, not skipped', async () => {
+    const dir = downloads();
+    const json = await inspectJson([dir], { env: { AITOSS_KEY_PASSPHRASE: 'x' } });
+    expect(json.skipped.map((s: { code: string }) => s.code)).not.toContain('encrypted-key');
+  });
+
+  it('-r reads subfolders; without it, nothing found says how many were not read', async () => {
+    const dir = downloads();
+    const recursive = await inspectJson([dir, '-r']);
+    expect(recursive.certificates.map((c: { source: string }) => c.source)).toEqual([join(dir, 'app.crt'), join(dir, 'older', 'old.crt')]);
+    const empty = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    mkdirSync(join(empty, '2025'));
+    mkdirSync(join(empty, '2026'));
+    writeFileSync(join(empty, 'notes.txt'), 'hello\n');
+    expectInputError(
+      await inspect([empty]),
+      /: no certificate or private key found in this directory \(1 file skipped\); 2 subfolders were not read; add -r to read subfolders$/,
+    );
+  });
+
+  it.each([
+    ['the video', 'holiday.mp4', /holiday\.mp4: is larger than 1 MiB/],
+    ['the CSR', 'request.csr', /request\.csr: holds a certificate signing request/],
+    ['the encrypted key', 'locked.key', /locked\.key: the private key is encrypted and no passphrase was given/],
+    ['the garbage', 'notes.txt', /notes\.txt: is not a certificate or private key/],
+  ])('%s named directly is still an error, exit 2', async (_name, file, pattern) => {
+    expectInputError(await inspect([join(downloads(), file)]), pattern);
+  });
+
+  it('the PKCS#12 hint gives the commands for that file, quoted, the key extracted with -nodes', async () => {
+    const dir = downloads();
+    const p12 = join(dir, 'my bundle.p12');
+    const result = await inspect([p12]);
+    expectInputError(result, /holds a PKCS#12/);
+    expect(result.stderr).toContain(`\`openssl pkcs12 -in '${p12}' -clcerts -nokeys -out app.crt\``);
+    expect(result.stderr).toContain(`\`(umask 077; openssl pkcs12 -in '${p12}' -nocerts -nodes -out app.key)\``);
+    // The commands work as given: what they write is read as the pair.
+    execFileSync('sh', ['-c', `openssl pkcs12 -in '${p12}' -clcerts -nokeys -out app.crt -passin pass:x && (umask 077; openssl pkcs12 -in '${p12}' -nocerts -nodes -out app.key -passin pass:x)`], { cwd: dir, stdio: 'ignore' });
+    const json = await inspectJson([join(dir, 'app.crt'), join(dir, 'app.key')]);
+    expect(json.certificates[0].keyMatch).toBe(true);
+  });
+});
+
+describe('where a value came from', () => {
+  it.each([
+    ['AITOSS_CERT', ['cert', 'check'], { AITOSS_CERT: 'garbage' }, /^aitoss: AITOSS_CERT=garbage \(environment\): no such file or directory$/],
+    ['--ca', ['ping', 'https://127.0.0.1:9/', '--no-proxy', '--ca', 'nope.pem'], {}, /^aitoss: --ca nope\.pem: no such file or directory$/],
+    ['--key', ['cert', 'inspect', '--key', 'nope.key'], {}, /^aitoss: --key nope\.key: no such file or directory$/],
+  ])('%s', async (_name, args, env, pattern) => {
+    expectInputError(await runCli(args, { env }), pattern);
+  });
+
+  it('a configuration file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    writeFileSync(join(dir, '.aitossrc.yaml'), 'cert: certs/app.crt\n');
+    expectInputError(await runCli(['cert', 'check'], { cwd: dir }), /^aitoss: cert: certs\/app\.crt in \.aitossrc\.yaml: no such file or directory$/);
+  });
+
+  it('empty stdin says it was empty', async () => {
+    expectInputError(await inspect(['-'], { input: '' }), /^aitoss: stdin: is empty: nothing was piped in/);
+  });
+});
+
+describe('certificates and keys made by openssl', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aitoss-openssl-'));
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+
+  it('a certificate with an empty subject and a subjectAltName is read and shown', async () => {
+    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'san.key', '-out', 'san.crt', '-subj', '/', '-addext', 'subjectAltName=DNS:app.example', '-days', '30');
+    const json = await inspectJson([join(dir, 'san.crt'), join(dir, 'san.key')]);
+    expect(json.certificates[0]).toMatchObject({ subject: '', subjectAltName: 'DNS:app.example', keyMatch: true });
+    const text = await inspect([join(dir, 'san.crt'), '--at', PIN]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^ {2}subject {6}\(empty subject\), alt names DNS:app\.example$/m);
+  });
+
+  it('an encrypted key asking for more PBKDF2 iterations than the cap is refused before decrypting, naming the file', async () => {
+    openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'plain.key');
+    // 10,000,001: one more than the cap (openssl spends ~3 s making it; aitoss must not spend them).
+    openssl('pkcs8', '-topk8', '-in', 'plain.key', '-out', 'slow.key', '-passout', 'pass:pw', '-iter', '10000001');
+    const started = Date.now();
+    const result = await inspect([join(dir, 'slow.key')], { env: { AITOSS_KEY_PASSPHRASE: 'pw' } });
+    expectInputError(result, /slow\.key: the encrypted private key asks for 10,000,001 PBKDF2 iterations to decrypt \(at most 10,000,000 are accepted\)/);
+    expect(Date.now() - started).toBeLessThan(2500);
+    // At the cap's side of the line, a key made with openssl's default decrypts.
+    openssl('pkcs8', '-topk8', '-in', 'plain.key', '-out', 'normal.key', '-passout', 'pass:pw');
+    expect((await inspectJson([join(dir, 'normal.key')], { env: { AITOSS_KEY_PASSPHRASE: 'pw' } })).keys).toHaveLength(1);
+  }, 30_000);
 });
 
 describe('bad input: one line naming the file, exit 2', () => {
