@@ -212,7 +212,7 @@ describe('aitoss config', () => {
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.settings.cert).toEqual({ value: 'env:AITOSS_CERT', origin: 'env:AITOSS_CERT', set: true });
-    expect(json.settings.key).toEqual({ value: 'env:AITOSS_KEY', origin: 'env:AITOSS_KEY' });
+    expect(json.settings.key).toEqual({ value: 'env:AITOSS_KEY', origin: 'env:AITOSS_KEY', set: true });
     expect(json.settings.passphraseEnv.set).toBe(true);
     expect(result.stdout).not.toContain('BEGIN');
     expect(result.stdout).not.toContain('pass-123456');
