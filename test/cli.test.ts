@@ -311,7 +311,8 @@ describe('a machine format still gets a document when the command cannot run', (
     // input errors: the command ran and could not read what it was given
     [['cert', 'check', 'fixtures/missing.crt', '--json'], 'input', 'fixtures/missing.crt: no such file or directory', 'fixtures/missing.crt'],
     [['cert', 'inspect', 'fixtures/missing.crt', '--format', 'json'], 'input', 'fixtures/missing.crt: no such file or directory', 'fixtures/missing.crt'],
-    [['ping', 'https://127.0.0.1:1/', '--cert', 'fixtures/missing.crt', '--json'], 'input', 'fixtures/missing.crt: no such file or directory', 'fixtures/missing.crt'],
+    // A file named by a flag is named with it (issue 12: messages say where a value came from).
+    [['ping', 'https://127.0.0.1:1/', '--cert', 'fixtures/missing.crt', '--json'], 'input', '--cert fixtures/missing.crt: no such file or directory', '--cert fixtures/missing.crt'],
   ])('%j: stderr has the line, stdout the JSON error document, exit 2', async (args, code, message, source) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
