@@ -83,7 +83,12 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
   for (const dir of plan.dirs) {
     let raws: RawSource[];
     try {
-      raws = await readPathArgument(dir, io);
+      const read = await readPathArgument(dir, io);
+      raws = read.sources;
+      // A file the folder holds that cannot be read (over 1 MiB, a FIFO, a broken link) is turned down, not fatal.
+      for (const skipped of read.skipped) {
+        turnedDown.push({ id: `file:${skipped.source}:${skipped.code}`, code: 'input', message: escapeControlCharacters(`${skipped.source}: ${skipped.reason}`), source: skipped.source });
+      }
     } catch (error) {
       throw asAgentError(error, dir);
     }
@@ -126,7 +131,7 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
 
   const reports = clientPairs.map((pair) => reportCertificate(pair, options.now));
   // Rotation sets as `cert check` forms them; its current pair is preferred when it passes.
-  const checked = checkReport({ schemaVersion: 1, evaluatedAt: options.now.toISOString(), certificates: reports, keys: [] }, { failUnder: 0, requireKey: true, all: false });
+  const checked = checkReport({ schemaVersion: 1, evaluatedAt: options.now.toISOString(), certificates: reports, keys: [], skipped: [] }, { failUnder: 0, requireKey: true, all: false });
   const judged = clientPairs.map((pair, i) => {
     const report = reports[i] as CertificateReport;
     const reasons = reasonsFor(report, { failUnder: 0, requireKey: true });
@@ -215,13 +220,14 @@ function digest(bytes: Uint8Array): string {
  */
 async function readNamed(source: CredentialSource, option: string, io: { env: NodeJS.ProcessEnv; stdin: NodeJS.ReadableStream }): Promise<RawSource> {
   if (Buffer.isBuffer(source) || looksLikeContent(source)) {
-    return { name: option, bytes: Buffer.isBuffer(source) ? source : Buffer.from(source, 'utf8'), fromDirectory: false };
+    return { name: option, label: option, bytes: Buffer.isBuffer(source) ? source : Buffer.from(source, 'utf8'), fromDirectory: false };
   }
   if (typeof source !== 'string' || source === '' || source === '-') {
     throw fail('option', `${option}: expected a file path, env:NAME, PEM text or a Buffer`);
   }
   try {
-    return await readSingleSource(source, io, option);
+    // Named as given, like a PATH: `options.cert` only when the value may not be shown.
+    return await readSingleSource(source, io, { setting: 'path', origin: 'argument', option });
   } catch (error) {
     throw asAgentError(error, source);
   }

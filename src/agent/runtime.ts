@@ -189,7 +189,7 @@ class RunningAgent implements MtlsAgent {
 
   metrics(): string {
     const now = this.context.clock.now();
-    const report = { schemaVersion: SCHEMA_VERSION as typeof SCHEMA_VERSION, evaluatedAt: now.toISOString(), certificates: [reportCertificate(this.#current.pair, now)], keys: [] };
+    const report = { schemaVersion: SCHEMA_VERSION as typeof SCHEMA_VERSION, evaluatedAt: now.toISOString(), certificates: [reportCertificate(this.#current.pair, now)], keys: [], skipped: [] };
     const checked = checkReport(report, { failUnder: this.options.failUnder ?? DEFAULT_FAIL_UNDER, requireKey: true, all: false });
     return [
       renderPrometheus(checked).trimEnd(),

@@ -77,7 +77,7 @@ export async function readPathArgument(path: string, io: SourceIO, options: Read
  * `from` says where the value came from (a bare string is a flag: `--ca`).
  */
 export async function readSingleSource(spec: string, io: SourceIO, from: SrcOrigin | string): Promise<RawSource> {
-  const origin: SrcOrigin = typeof from === 'string' ? { setting: from.replace(/^--/, '') as SrcOrigin['setting'], origin: 'flag' } : from;
+  const origin: SrcOrigin = typeof from === 'string' ? { setting: from.replace(/^--/, '') as SrcOrigin['setting'], origin: 'flag', option: from } : from;
   if (spec === '-') return readStdinSource(io.stdin);
   if (spec.startsWith('env:')) return readEnv(spec, io.env, origin);
   if (looksLikeContent(spec)) return contentSource(spec, origin);

@@ -17,6 +17,8 @@ export interface SrcOrigin {
   origin: string;
   /** The working directory, to show a configuration file's path relative to it. */
   cwd?: string;
+  /** How a `flag` or `argument` origin is named, when not `--SETTING` or `a PATH argument` (the library's `options.cert`). */
+  option?: string;
 }
 
 /** Longer values are never echoed (and are no path on any system aitoss runs on). */
@@ -63,8 +65,8 @@ export function isShowablePath(value: string): boolean {
  */
 export function originLabel(from: SrcOrigin): string {
   const { setting, origin } = from;
-  if (origin === 'flag') return `--${setting}`;
-  if (origin === 'argument' || setting === 'path') return 'a PATH argument';
+  if (origin === 'flag') return from.option ?? `--${setting}`;
+  if (origin === 'argument' || setting === 'path') return from.option ?? 'a PATH argument';
   if (origin.startsWith('env:')) return `${origin.slice(4)} (environment)`;
   return `${setting} in ${shownFile(origin, from.cwd)}`;
 }
@@ -78,7 +80,7 @@ export function sourceLabel(value: string, from: SrcOrigin): string {
   if (!isShowablePath(value)) return originLabel(from);
   const { setting, origin } = from;
   if (origin === 'argument' || setting === 'path') return value;
-  if (origin === 'flag') return `--${setting} ${value}`;
+  if (origin === 'flag') return `${from.option ?? `--${setting}`} ${value}`;
   if (origin.startsWith('env:')) return `${origin.slice(4)}=${value} (environment)`;
   return `${setting}: ${value} in ${shownFile(origin, from.cwd)}`;
 }
