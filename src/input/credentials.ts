@@ -12,7 +12,7 @@ import { escapeControlCharacters, fileProblem, inputError, isAitossError, usageE
 import { checkKeyDerivation, loadPrivateKey, type KeyBlock, type LoadedKey } from '../core/private-key.js';
 import { unignoredInGit } from './git-exposure.js';
 import { readPathArgument, readSingleSource, type RawSource, type SkippedSource, type SourceIO } from './read-source.js';
-import { shownFile } from './src-value.js';
+import { isShowablePath, shownFile } from './src-value.js';
 
 export type { SkippedSource } from './read-source.js';
 
@@ -225,6 +225,11 @@ async function describeKeyFiles(keys: LoadedKey[], raws: Array<RawSource | undef
 
 export function resolvePassphrase(request: Pick<CredentialRequest, 'passphraseEnv'>, io: Pick<SourceIO, 'env'>): string | undefined {
   if (request.passphraseEnv !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(request.passphraseEnv)) {
+      // Never the passphrase itself (or a key) pasted where the variable's name was expected.
+      const shown = isShowablePath(request.passphraseEnv) ? ` ${request.passphraseEnv}` : '';
+      throw usageError(`--passphrase-env${shown}: expected the name of an environment variable (the value is never given on the command line)`, 'export the passphrase in a variable and name it: --passphrase-env APP_KEY_PASSPHRASE');
+    }
     const value = io.env[request.passphraseEnv];
     if (value === undefined) {
       throw usageError(`--passphrase-env ${request.passphraseEnv}: the environment variable is not set`, 'export it or drop the option');

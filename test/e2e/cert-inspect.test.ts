@@ -301,6 +301,30 @@ describe('where a value came from', () => {
     expectInputError(await runCli(['cert', 'check'], { cwd: dir }), /^aitoss: cert: certs\/app\.crt in \.aitossrc\.yaml: no such file or directory$/);
   });
 
+  it('ping --ca from a configuration file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    writeFileSync(join(dir, '.aitossrc.yaml'), 'ca: corp-root.pem\n');
+    expectInputError(await runCli(['ping', 'https://127.0.0.1:9/', '--no-proxy'], { cwd: dir }), /^aitoss: ca: corp-root\.pem in \.aitossrc\.yaml: no such file or directory$/);
+  });
+
+  it.each([
+    ['AITOSS_KEY_PASSPHRASE', [], { AITOSS_KEY_PASSPHRASE: 'wrong' }, undefined, /the passphrase in AITOSS_KEY_PASSPHRASE does not decrypt the private key; check the value of AITOSS_KEY_PASSPHRASE \(unset it to be asked on a terminal\)$/],
+    ['--passphrase-env', ['--passphrase-env', 'APP_PASS'], { APP_PASS: 'wrong' }, undefined, /the passphrase in APP_PASS \(--passphrase-env\) does not decrypt the private key; check the value of APP_PASS$/],
+    ['passphraseEnv in a configuration file', [], { APP_PASS: 'wrong' }, 'passphraseEnv: APP_PASS\n', /the passphrase in APP_PASS \(passphraseEnv in \.aitossrc\.yaml\) does not decrypt the private key/],
+  ])('a wrong passphrase from %s is worded for it', async (_name, args, env, config, pattern) => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-'));
+    if (config) writeFileSync(join(dir, '.aitossrc.yaml'), `${config}key: ${fixture('pairs/rsa-encrypted-pkcs8.key')}\n`);
+    const paths = config ? [] : [fixture('pairs/rsa-encrypted-pkcs8.key')];
+    expectInputError(await runCli(['cert', 'inspect', ...paths, ...args], { cwd: dir, env }), pattern);
+  });
+
+  it('a key pasted into --passphrase-env is not echoed', async () => {
+    const body = readFileSync(fixture('pairs/ec-sec1.key'), 'utf8');
+    const result = await runCli(['cert', 'inspect', fixture('pairs/rsa-encrypted-pkcs8.key'), '--passphrase-env', body]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^aitoss: --passphrase-env: expected the name of an environment variable/);
+  });
+
   it('empty stdin says it was empty', async () => {
     expectInputError(await inspect(['-'], { input: '' }), /^aitoss: stdin: is empty: nothing was piped in/);
   });
