@@ -105,6 +105,7 @@ class RunningAgent implements MtlsAgent {
   #closed = false;
   /** Events raised while createMtlsAgent has not returned yet wait for the caller's listeners. */
   #held: Array<() => void> | undefined = [];
+  #constructed = false;
 
   constructor(
     private readonly options: MtlsAgentOptions,
@@ -133,11 +134,8 @@ class RunningAgent implements MtlsAgent {
       });
     }
     // After the caller's `await createMtlsAgent(...)` and the listeners it attaches next.
-    const held = this.#held;
-    setImmediate(() => {
-      this.#held = undefined;
-      for (const emit of held ?? []) emit();
-    });
+    setImmediate(() => this.#flushHeld());
+    this.#constructed = true;
   }
 
   get dispatcher(): MtlsAgent['dispatcher'] {
@@ -292,6 +290,12 @@ class RunningAgent implements MtlsAgent {
       .map((p) => escapeControlCharacters(`${this.#current.report.source}: ${p.message}`));
   }
 
+  #flushHeld(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    for (const emit of held ?? []) emit();
+  }
+
   #emit<E extends keyof MtlsAgentEvents>(event: E, payload: MtlsAgentEvents[E]): void {
     const emit = () => {
       // A throwing listener is the application's bug; it must not stop a rotation half-way.
@@ -303,7 +307,12 @@ class RunningAgent implements MtlsAgent {
         });
       }
     };
-    if (this.#held) this.#held.push(emit);
-    else emit();
+    if (this.#held && !this.#constructed) {
+      this.#held.push(emit);
+      return;
+    }
+    // Anything after creation (a reload the caller awaits) is delivered now, after what creation raised.
+    this.#flushHeld();
+    emit();
   }
 }

@@ -194,11 +194,13 @@ describe('bad candidates', () => {
   it('in a folder, a newer generation with the wrong key is rejected while the current one stays', async () => {
     const dir = tempDir();
     writePair(dir, 'app-2025', gen1);
+    const otherKey = (await pki.client()).key;
     const mtls = await createMtlsAgent({ ca: pki.serverCa, dir });
     open.push(mtls);
     const rejected: MtlsRejectedEvent[] = [];
     mtls.on('rejected', (e) => rejected.push(e));
-    writePair(dir, 'app-2026', { cert: gen2.cert, key: (await pki.client()).key });
+    // No turn of the event loop since creation: the event still arrives before reload() resolves.
+    writePair(dir, 'app-2026', { cert: gen2.cert, key: otherKey });
     const outcome = await mtls.reload();
     expect(outcome.outcome).toBe('rejected');
     expect(outcome.status.serialNumber).toBe(gen1.serial);
