@@ -17,6 +17,7 @@ import { loadPrivateKey, type LoadedKey } from '../core/private-key.js';
 import { reportCertificate, type CertificateReport } from '../core/report.js';
 import { checkReport, reasonsFor, reasonText, type ReasonCode } from '../core/verdict.js';
 import { readPathArgument, readSingleSource, type RawSource } from '../input/read-source.js';
+import { looksLikeContent } from '../input/src-value.js';
 import { MtlsAgentError, type CredentialSource, type MtlsErrorCode } from './index.js';
 
 /** What to read: the explicit pairs and the folders, as the options named them. */
@@ -214,14 +215,12 @@ function digest(bytes: Uint8Array): string {
 }
 
 /**
- * Read one named source. A string holding content (PEM markers, line breaks, or too
- * long for a path) is read as that content and named only by the option, so key
- * material never ends up in a message as if it were a file name.
+ * Read one named source: the input layer's SRC reading (a path, `env:NAME`, or the
+ * certificate or key itself, never echoed), with `options.cert` as the name of content.
+ * A Buffer is content.
  */
 async function readNamed(source: CredentialSource, option: string, io: { env: NodeJS.ProcessEnv; stdin: NodeJS.ReadableStream }): Promise<RawSource> {
-  if (Buffer.isBuffer(source) || looksLikeContent(source)) {
-    return { name: option, label: option, bytes: Buffer.isBuffer(source) ? source : Buffer.from(source, 'utf8'), fromDirectory: false };
-  }
+  if (Buffer.isBuffer(source)) return { name: option, label: option, bytes: source, fromDirectory: false };
   if (typeof source !== 'string' || source === '' || source === '-') {
     throw fail('option', `${option}: expected a file path, env:NAME, PEM text or a Buffer`);
   }
@@ -229,12 +228,8 @@ async function readNamed(source: CredentialSource, option: string, io: { env: No
     // Named as given, like a PATH: `options.cert` only when the value may not be shown.
     return await readSingleSource(source, io, { setting: 'path', origin: 'argument', option });
   } catch (error) {
-    throw asAgentError(error, source);
+    throw asAgentError(error, looksLikeContent(source) ? option : source);
   }
-}
-
-function looksLikeContent(value: string): boolean {
-  return value.includes('-----BEGIN') || /[\r\n]/.test(value) || value.length > 4096 || (!/[/\\.]/.test(value) && value.length >= 64 && /^[A-Za-z0-9+/=\s]+$/.test(value));
 }
 
 function contentsOf(raw: RawSource, what: 'certificate' | 'key'): SourceContents {

@@ -22,6 +22,7 @@ import type {
   MtlsReloadResult,
   MtlsStatus,
 } from './index.js';
+import { looksLikeContent } from '../input/src-value.js';
 import { RotatingHttpsAgent } from './rotating-agent.js';
 import { watchSources, type SourceWatcher } from './watcher.js';
 
@@ -74,7 +75,7 @@ function planSources(options: MtlsAgentOptions): SourcePlan {
 function watchedFolders(plan: SourcePlan): string[] {
   const files = plan.pairs
     .flatMap((p) => [p.cert, p.key])
-    .filter((s): s is string => typeof s === 'string' && !s.startsWith('env:') && !s.includes('-----BEGIN') && !/[\r\n]/.test(s));
+    .filter((s): s is string => typeof s === 'string' && !s.startsWith('env:') && !looksLikeContent(s));
   return [...plan.dirs.map((d) => resolve(d)), ...files.map((f) => dirname(resolve(f)))];
 }
 
