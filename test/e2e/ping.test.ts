@@ -18,6 +18,8 @@ import {
   startNodeServer,
   startOpensslServer,
   startOptionalVerifyServer,
+  startHaproxy,
+  startNginx,
   writePkiFiles,
   type RunningServer,
   type TestPki,
@@ -699,3 +701,46 @@ describe('no credentials at all', () => {
   });
 });
 
+
+describe('the built CLI against nginx and HAProxy (exit codes of the contract)', () => {
+  let pkiFiles: ReturnType<typeof writePkiFiles>;
+  beforeAll(() => {
+    pkiFiles = writePkiFiles(pki);
+  });
+  afterAll(() => pkiFiles?.cleanup());
+
+  it('nginx optional + 403: exit 0 with the certificate; exit 1 not-configured without; exit 1 not-sent with restricted sigalgs', async () => {
+    const optional = await startNginx(pkiFiles, { verify: 'optional' });
+    const restricted = await startNginx(pkiFiles, { verify: 'optional', clientSignatureAlgorithms: 'rsa_pss_rsae_sha256:rsa_pkcs1_sha256' });
+    try {
+      const ok = await pingJson([`https://localhost:${optional.port}/`, ...creds('client'), ...ca()]);
+      expect(ok.code).toBe(0);
+      expect(ok.report.attempts[0]).toMatchObject({ clientCertificateRequested: true, clientCertificateSent: true, clientIssuerListed: true, wireVerified: true });
+      const none = await pingJson([`https://localhost:${optional.port}/`, ...ca()]);
+      expect(none.code).toBe(1);
+      expect(none.report.failure).toMatchObject({ phase: 'client-certificate', reason: 'not-configured' });
+      const withheld = await ping([`https://localhost:${restricted.port}/`, ...creds('client'), ...ca()]);
+      expect(withheld.code).toBe(1);
+      expect(withheld.stdout.split('\n')[0]).toBe('FAIL  client-certificate: the configured client certificate was not sent; the server answered HTTP 403');
+      expect(withheld.stdout).toMatch(/client cert +the server asked for one; configured, NOT sent \(the server accepts no signature this key can make\)/);
+      expect(withheld.stdout).toMatch(/→ the configured client certificate was not sent .*none of which this certificate's key \(ECDSA P-256\) can make/);
+    } finally {
+      await optional.close();
+      await restricted.close();
+    }
+  });
+
+  it('HAProxy verify required over TLS 1.3: the alert by name on the verdict line, exit 1', async () => {
+    const server = await startHaproxy(pkiFiles, { verify: 'required', version: 'TLSv1.3' });
+    try {
+      const expired = await ping([`https://localhost:${server.port}/`, ...creds('expired'), ...ca(), '--force']);
+      expect(expired.code).toBe(1);
+      expect(expired.stdout.split('\n')[0]).toBe('FAIL  client-certificate: certificate_expired (alert 45)');
+      const ok = await ping([`https://localhost:${server.port}/`, ...creds('client'), ...ca()]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/ALPN h2/);
+    } finally {
+      await server.close();
+    }
+  });
+});
