@@ -37,6 +37,8 @@ export interface TestPki {
   serverAuthOnly: Credentials;
   /** The client leaf with a key that is not its own (same type). */
   mismatched: Credentials;
+  /** A server certificate for localhost issued by an intermediate under serverRoot: the leaf alone (an incomplete chain). */
+  serverLeafWithoutIntermediate: Credentials;
 }
 
 const pem = (cert: { toString(format: 'pem'): string }): string => cert.toString('pem').trim() + '\n';
@@ -54,6 +56,28 @@ export async function createTestPki(now = new Date()): Promise<TestPki> {
     subject: 'CN=localhost, O=aitoss tests',
     keyPair: serverKeys,
     issuer: { cert: serverRoot, keyPair: serverRootKeys },
+    notBefore,
+    notAfter,
+    serial: serial++,
+    eku: ['serverAuth'],
+    san: { dns: ['localhost'], ip: ['127.0.0.1'] },
+  });
+
+  const serverIntermediateKeys = createKeyPair('ec');
+  const serverIntermediate = await issueCertificate({
+    subject: 'CN=aitoss test server intermediate, O=aitoss tests',
+    keyPair: serverIntermediateKeys,
+    issuer: { cert: serverRoot, keyPair: serverRootKeys },
+    notBefore,
+    notAfter,
+    serial: serial++,
+    ca: true,
+  });
+  const serverViaIntermediateKeys = createKeyPair('ec');
+  const serverViaIntermediate = await issueCertificate({
+    subject: 'CN=localhost, O=aitoss tests, OU=via intermediate',
+    keyPair: serverViaIntermediateKeys,
+    issuer: { cert: serverIntermediate, keyPair: serverIntermediateKeys },
     notBefore,
     notAfter,
     serial: serial++,
@@ -107,6 +131,7 @@ export async function createTestPki(now = new Date()): Promise<TestPki> {
     expired: { cert: pem(expired) + chain, key: keyPem(expiredKeys) },
     serverAuthOnly: { cert: pem(serverAuthOnly) + chain, key: keyPem(serverAuthKeys) },
     mismatched: { cert: pem(client) + chain, key: keyPem(otherKeys) },
+    serverLeafWithoutIntermediate: { cert: pem(serverViaIntermediate), key: keyPem(serverViaIntermediateKeys) },
   };
 }
 
@@ -162,12 +187,14 @@ export async function startNodeServer(
     ciphers?: string;
     /** Key exchange groups; one the client does not key-share first forces a HelloRetryRequest. */
     ecdhCurve?: string;
+    /** The server's own certificate and key (default: pki.server). */
+    identity?: Credentials;
   },
 ): Promise<RunningServer> {
   const server = https.createServer(
     {
-      cert: pki.server.cert,
-      key: pki.server.key,
+      cert: (options.identity ?? pki.server).cert,
+      key: (options.identity ?? pki.server).key,
       ca: [pki.clientRoot],
       requestCert: options.requestCert ?? true,
       rejectUnauthorized: options.rejectUnauthorized ?? true,

@@ -16,6 +16,7 @@ import {
   createTestPki,
   startHaproxy,
   startNginx,
+  startNodeServer,
   startOpensslServer,
   writePkiFiles,
   type Credentials,
@@ -283,5 +284,24 @@ describe('a server listening on [::1] only', () => {
     expect(result.ok).toBe(true);
     expect(result.address).toEqual({ host: 'localhost', ip: '::1', port, family: 6 });
     expect(result.addressesTried).toEqual([{ ip: '127.0.0.1', family: 4, code: 'ECONNREFUSED' }]);
+  });
+});
+
+describe('a server that sends its certificate without the intermediate', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startNodeServer(pki, { version: 'TLSv1.3', identity: pki.serverLeafWithoutIntermediate });
+  });
+  afterAll(() => server?.close());
+
+  it('with its root given in --ca: the hint says the server sends an incomplete chain, not "pass its root"', async () => {
+    const result = await attempt(server.port, pki.client);
+    expect(result.ok).toBe(false);
+    expect(result.failure).toMatchObject({ phase: 'server-certificate', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    expect(result.failure?.message).toMatch(/incomplete chain/);
+    expect(result.failure?.hint).toMatch(/without the intermediate "CN=aitoss test server intermediate, O=aitoss tests"/);
+    expect(result.failure?.hint).not.toMatch(/pass its root with --ca/);
+    // Nothing was requested of us after the failed verification: no HTTP request went out.
+    expect(result.httpStatus).toBeUndefined();
   });
 });
