@@ -39,6 +39,8 @@ export interface DiagnosisContext {
   serverChainTopIssuer?: string;
   /** Subjects of the extra roots given with --ca (one-line names). */
   caSubjects?: string[];
+  /** TLS 1.2: the server renegotiated after the first handshake (to ask for a certificate, as Apache does per path). */
+  renegotiated?: boolean;
 }
 
 export const NO_CLIENT_CERT_HINT =
@@ -167,6 +169,12 @@ function clientCertificateAlert(alert: TlsAlert, ctx: DiagnosisContext): { messa
     case 'no_certificate':
       return noClientCertificate(ctx, `the server got no client certificate (TLS alert ${alert.number} ${alert.name})`);
     case 'handshake_failure':
+      if (ctx.renegotiated) {
+        // The handshake had completed: the renegotiation asked for a certificate and was refused.
+        const after = `the server renegotiated to ask for a client certificate, then ended the connection (TLS alert ${alert.number} ${alert.name})`;
+        if (!ctx.clientCertificatePresented) return noClientCertificate(ctx, after);
+        return { message: after, hint: 'the server did not accept the client certificate and gave no reason: check it is the one issued for this app and environment, not expired or revoked' };
+      }
       if (ctx.clientCertificateRequested === false) return undefined;
       if (ctx.clientCertificateRequested !== true && ctx.serverHelloSeen === false) return undefined;
       if (ctx.tlsVersion === 'TLSv1.3') return undefined;

@@ -1,7 +1,8 @@
 // The probe against real servers started on loopback by this file: nginx and HAProxy in the
 // modes partners run them (optional verification answering 403 or a 400 page, required
 // verification with TLS 1.3 alerts after the handshake, restricted client signature
-// algorithms, a second virtual host), `openssl s_server` with restricted client sigalgs and a
+// algorithms, a second virtual host), Apache httpd (renegotiation, post-handshake
+// authentication, optional verification), `openssl s_server` with restricted client sigalgs and a
 // forced HelloRetryRequest, a Node HTTP/2-only server and a listener on [::1] only. A server
 // binary that is missing makes these tests fail (requireBinary), never skip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { NO_CLIENT_CERT_HINT } from '../../src/tls/diagnose.js';
 import type { ProbeOptions, ProbeResult } from '../../src/tls/types.js';
 import {
   createTestPki,
+  startApache,
   startHaproxy,
   startNginx,
   startNodeServer,
@@ -303,5 +305,80 @@ describe('a server that sends its certificate without the intermediate', () => {
     expect(result.failure?.hint).not.toMatch(/pass its root with --ca/);
     // Nothing was requested of us after the failed verification: no HTTP request went out.
     expect(result.httpStatus).toBeUndefined();
+  });
+});
+
+describe('Apache httpd: SSLVerifyClient require inside <Location /secure>', () => {
+  describe('TLS 1.2: a renegotiation asks for the certificate', () => {
+    let server: RunningServer;
+    beforeAll(async () => {
+      server = await startApache(files, { mode: 'location', version: 'TLSv1.2' });
+    });
+    afterAll(() => server?.close());
+
+    it('with the certificate: Node renegotiates; "not verified on the wire", the status decides (404 page: ok)', async () => {
+      const result = await attempt(server.port, pki.client, { url: new URL(`https://localhost:${server.port}/secure/hello`) });
+      expect(result.failure).toBeUndefined();
+      expect(result).toMatchObject({ ok: true, httpStatus: 404, wireVerified: false, clientCertificateRequested: null, clientCertificateSent: null });
+      expect(result.notVerifiedOnWire).toContain('renegotiation');
+    });
+
+    it('without one: a client-certificate failure, never "no cipher in common"', async () => {
+      const result = await attempt(server.port, undefined, { url: new URL(`https://localhost:${server.port}/secure/hello`) });
+      expect(result.ok).toBe(false);
+      expect(result.failure).toMatchObject({ phase: 'client-certificate', reason: 'alert', alert: { name: 'handshake_failure' } });
+      expect(result.failure?.message).toMatch(/renegotiated to ask for a client certificate/);
+      expect(result.failure?.hint).toBe(NO_CLIENT_CERT_HINT);
+    });
+  });
+
+  describe('TLS 1.3: post-handshake authentication, which Node cannot answer', () => {
+    let server: RunningServer;
+    beforeAll(async () => {
+      server = await startApache(files, { mode: 'location', version: 'TLSv1.3' });
+    });
+    afterAll(() => server?.close());
+
+    it('fails naming post-handshake authentication and what to do', async () => {
+      const result = await attempt(server.port, pki.client, { url: new URL(`https://localhost:${server.port}/secure/hello`) });
+      expect(result.ok).toBe(false);
+      expect(result.httpStatus).toBe(403);
+      expect(result.failure).toMatchObject({ phase: 'client-certificate', reason: 'post-handshake-auth' });
+      expect(result.failure?.hint).toMatch(/cannot answer post-handshake authentication .* ask for the certificate in the handshake/);
+    });
+
+    it('a path that does not ask: not requested, whatever the status', async () => {
+      const result = await attempt(server.port, pki.client, { url: new URL(`https://localhost:${server.port}/hello`) });
+      expect(result.ok).toBe(false);
+      expect(result.failure).toMatchObject({ phase: 'client-certificate', reason: 'not-requested' });
+    });
+  });
+});
+
+describe('Apache httpd: SSLVerifyClient optional + Require expr, TLS 1.3', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startApache(files, { mode: 'optional', version: 'TLSv1.3' });
+  });
+  afterAll(() => server?.close());
+
+  it('with the certificate: ok (its 404 page is no rejection)', async () => {
+    const result = await attempt(server.port, pki.client, { url: new URL(`https://localhost:${server.port}/hello`) });
+    expect(result.failure).toBeUndefined();
+    expect(result).toMatchObject({ ok: true, httpStatus: 404, clientCertificateSent: true, wireVerified: true });
+  });
+
+  it('without one: the 403 is a failure', async () => {
+    const result = await attempt(server.port, undefined, { url: new URL(`https://localhost:${server.port}/hello`) });
+    expect(result).toMatchObject({ ok: false, httpStatus: 403 });
+    expect(result.failure).toMatchObject({ phase: 'client-certificate', reason: 'not-configured' });
+  });
+
+  it('another CA: the unknown_ca alert after the handshake, on every run', async () => {
+    const results = await repeatedly(ALERT_RUNS, () => attempt(server.port, pki.otherCa, { url: new URL(`https://localhost:${server.port}/hello`) }));
+    for (const result of results) {
+      expect(result.ok).toBe(false);
+      expect(result.failure).toMatchObject({ phase: 'client-certificate', reason: 'alert', alert: { number: 48, name: 'unknown_ca' } });
+    }
   });
 });
