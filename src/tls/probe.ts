@@ -336,8 +336,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
 
     // TCP: every address in turn; the first that accepts is used (and reported).
     enter('connect');
-    const { socket, address } = await step(connectFirst(candidates, connectPort, result));
-    disposables.push(socket);
+    const { socket, address } = await step(connectFirst(candidates, connectPort, result, disposables));
     socket.on('error', (err) => fail(err));
     result.timings.connect = elapsed();
     result.address = { host: connectHost, ip: address.address, port: connectPort, family: address.family === 6 ? 6 : 4 };
@@ -507,6 +506,7 @@ async function connectFirst(
   candidates: Array<{ address: string; family: number }>,
   port: number,
   result: ProbeResult,
+  disposables: Array<{ destroy(): unknown }>,
 ): Promise<{ socket: Socket; address: { address: string; family: number } }> {
   let lastError: unknown;
   for (const [index, candidate] of candidates.entries()) {
@@ -514,6 +514,8 @@ async function connectFirst(
     // No Nagle: the TLS records and the request go out at once (curl sets TCP_NODELAY too); with it,
     // a small write waiting for the delayed ACK added up to 40 ms on loopback.
     const socket = netConnect({ host: candidate.address, port, noDelay: true });
+    // Owned by the attempt from the start: a deadline or Ctrl-C while connecting destroys it.
+    disposables.push(socket);
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = last ? undefined : setTimeout(() => reject(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT', syscall: 'connect' })), ADDRESS_ATTEMPT_MS);
