@@ -49,7 +49,7 @@ const processSignals: SignalSource = {
 export async function run(argv: readonly string[]): Promise<void> {
   let finished = false;
   process.on('exit', () => {
-    if (!finished) unfinishedRun();
+    if (!finished) unfinishedRun(argv);
   });
   let cwd: string;
   try {
@@ -57,7 +57,8 @@ export async function run(argv: readonly string[]): Promise<void> {
   } catch (error) {
     // The directory was removed under the shell (or a parent made unsearchable).
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    lastWord(`aitoss: the working directory cannot be found (${code}): it was removed, or a directory above it cannot be searched; cd to an existing directory and run again\n`);
+    const message = `the working directory cannot be found (${code}): it was removed, or a directory above it cannot be searched; cd to an existing directory and run again`;
+    lastFailure(argv, { code: 'input', message, source: null, exitCode: EXIT.input });
     finished = true;
     process.exitCode = EXIT.input;
     return;
@@ -76,14 +77,27 @@ export async function run(argv: readonly string[]): Promise<void> {
 }
 
 /** Why the process is ending before main() returned, as its last line and exit code. */
-function unfinishedRun(): void {
+function unfinishedRun(argv: readonly string[]): void {
   const file = configBeingLoaded();
   if (file !== undefined) {
-    lastWord(`aitoss: ${escapeControlCharacters(file)}: the configuration never finished loading (a promise that never settles, or it ended the process); no result; a JavaScript configuration must export its settings, or a promise that settles\n`);
+    const message = `${escapeControlCharacters(file)}: the configuration never finished loading (a promise that never settles, or it ended the process); no result; a JavaScript configuration must export its settings, or a promise that settles`;
+    lastFailure(argv, { code: 'input', message, source: file, exitCode: EXIT.input });
     process.exitCode = EXIT.input;
   } else {
-    lastWord('aitoss: internal error: the run ended before its command finished; no result; please report it\n');
+    lastFailure(argv, { code: 'internal', message: 'internal error: the run ended before its command finished; no result; please report it', source: null, exitCode: EXIT.bug });
     process.exitCode = EXIT.bug;
+  }
+}
+
+/** A failure outside main(): its line on stderr, and the machine format's document on stdout (see main). */
+function lastFailure(argv: readonly string[], failure: RunFailure): void {
+  lastWord(`aitoss: ${failure.message}\n`);
+  const { format } = requestedOutput(routeHelp(argv), process.env);
+  if (!format) return;
+  try {
+    writeSync(1, renderRunFailure(format, failure, new Date()));
+  } catch {
+    // stdout is closed or full: the exit code still says it.
   }
 }
 

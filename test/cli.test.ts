@@ -3,8 +3,8 @@
  * command alone behaves as the whole program does, and the conventions every command
  * shares (usage errors, help routing), through the built CLI.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -318,6 +318,34 @@ describe('a machine format still gets a document when the command cannot run', (
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`aitoss: ${message}\n`);
     expect(JSON.parse(result.stdout)).toEqual(errorDocument(code, message, source));
+  });
+
+  it('a deleted working directory under --json: the error document too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-gone-'));
+    const result = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && exec "$2" "$3" cert check x.crt --json', 'sh', dir, process.execPath, BIN], {
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    const message =
+      'the working directory cannot be found (ENOENT): it was removed, or a directory above it cannot be searched; cd to an existing directory and run again';
+    expect(result.stderr).toBe(`aitoss: ${message}\n`);
+    expect(JSON.parse(result.stdout)).toEqual(errorDocument('input', message, null));
+  });
+
+  it('a configuration that never finishes loading, under --json: the error document too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-pending-'));
+    try {
+      mkdirSync(join(dir, '.git'));
+      writeFileSync(join(dir, 'aitoss.config.mjs'), 'export default new Promise(() => {});\n');
+      const result = await runCli(['config', '--json'], { cwd: dir });
+      expect(result.code).toBe(2);
+      const document = JSON.parse(result.stdout);
+      expect(document).toMatchObject({ ok: false, error: { code: 'input', source: join(dir, 'aitoss.config.mjs'), exitCode: 2 } });
+      expect(result.stderr).toBe(`aitoss: ${document.error.message}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('config --json with an environment value it cannot use', async () => {
