@@ -98,9 +98,9 @@ delete env.GITHUB_ACTIONS;
 // machines set it to the system bundle): it inflates the baseline (~45 ms → ~125 ms
 // here) and flatters every ratio. Removed unless --keep-env.
 if (!args['keep-env']) delete env.NODE_EXTRA_CA_CERTS;
-// A code cache of the bench's own, written by each case's warm-up run: the figures are
-// those of a user who runs that command again, whatever ran before the bench (a cache
-// written by another command line, say with --json, holds other functions).
+// Node's compile cache (Node 22.1+; the bin enables it, Node 20 has none) in a directory
+// of the bench's own, written by each case's warm-up run: the figures are those of a user
+// who runs the command again, whatever ran before the bench.
 const cacheRoot = mkdtempSync(join(tmpdir(), 'aitoss-bench-cache-'));
 env.NODE_COMPILE_CACHE = cacheRoot;
 delete env.NODE_DISABLE_COMPILE_CACHE;
@@ -110,6 +110,7 @@ process.on('exit', () => {
 
 const usable = cases;
 
+const loadBefore = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
 // Warm the file cache, then interleave: run i of every case before run i+1 of any.
 for (const c of usable) spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd ?? root, env });
 const samples = new Map(usable.map((c) => [c, []]));
@@ -141,6 +142,8 @@ const rows = usable.map((c) => {
 
 console.log(`node ${process.version}, ${RUNS} runs per case (interleaved), medians of wall-clock time`);
 console.log(`NODE_EXTRA_CA_CERTS ${env.NODE_EXTRA_CA_CERTS ? `kept (${env.NODE_EXTRA_CA_CERTS})` : 'unset'}`);
+// The machine may be shared: its load says how far to trust the figures.
+console.log(`load average before/after: ${loadBefore} / ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log('');
 const header = ['case', 'runs', 'median', 'vs node -e 0', 'target'];
 const table = [header, ...rows.map((r) => [r.name, String(r.runs), `${r.median.toFixed(1)} ms`, `${r.ratio.toFixed(2)}×`, r.verdict])];

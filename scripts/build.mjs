@@ -1,15 +1,13 @@
-// Build: the CLI as CommonJS bundles (dist/cli.cjs, loaded by bin/aitoss.cjs with a
-// compile cache) and the library API as one ESM bundle (dist/index.js).
+// Build: the CLI as a CommonJS bundle (dist/cli.cjs, required by bin/aitoss.cjs) with its
+// rarely used parts as bundles of their own, and the library API as one ESM bundle
+// (dist/index.js).
 //
-// Startup time is paid on every run, so the CLI is CommonJS: Node's ESM loader costs
-// ~10 ms per start on Node 20 before any code runs (README, "Performance"). esbuild
-// splits code only for ESM, so the rarely used parts are bundles of their own, required
-// on first use: the TLS probe (`ping`), ora (the spinner, on a terminal) and cosmiconfig
-// (only when a configuration file exists).
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// The CLI is CommonJS because Node's ESM loader costs ~10 ms per start on Node 20 before
+// any code runs (README, "Performance"). esbuild splits code only for ESM, so the parts a
+// run may not need are bundles of their own in dist/chunks/, required on first use: the
+// TLS probe (`ping`), ora (the spinner, on a terminal), js-yaml (a YAML configuration) and
+// cosmiconfig (a JavaScript or TypeScript configuration).
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -17,31 +15,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
 
 const VERSION = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).version;
-
-/** Trims to dependencies' startup work that aitoss does not need. */
-const dependencyTrims = {
-  name: 'dependency-trims',
-  setup(pluginBuild) {
-    // commander requires node:child_process at load time, for executable subcommands
-    // aitoss does not have; child_process pulls in net, dgram and streams (~8 ms).
-    // Give it a stand-in that loads the real module on first use.
-    pluginBuild.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.kind === 'require-call' && /node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: args.path, namespace: 'lazy-builtin' }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      contents: `let m; module.exports = new Proxy({}, { get: (_, name) => (m ??= require(${JSON.stringify(args.path)}))[name] });`,
-      loader: 'js',
-    }));
-    // chalk detects color support by loading node:tty and node:os at startup; aitoss
-    // decides the level itself (src/render/style.ts) and passes it to new Chalk({ level }),
-    // so chalk gets its environment-free variant of the detector.
-    pluginBuild.onResolve({ filter: /^#supports-color$/ }, (args) => ({
-      path: join(args.resolveDir, 'vendor', 'supports-color', 'browser.js'),
-    }));
-  },
-};
 
 /**
  * ESM only: Node built-ins through require() instead of ESM imports. An ESM import of a
@@ -63,22 +36,15 @@ const builtinsViaRequire = {
   },
 };
 
-/**
- * The CLI's parts loaded with import(), each a bundle of its own in dist/chunks/,
- * required on first use: the TLS probe (`ping`), ora (the spinner, on a terminal),
- * js-yaml (a YAML configuration file) and cosmiconfig (a JavaScript or TypeScript one). `cached`: the bin loads the part
- * with a code cache (it carries a build id); cosmiconfig is required as usual, as it
- * loads .mjs configuration files with a native import().
- */
+/** The CLI's parts loaded with import(), each a bundle of its own in dist/chunks/. */
 const LAZY_PARTS = {
-  '../tls/index.js': { name: 'tls', entry: 'src/tls/index.ts', cached: true },
+  '../tls/index.js': { name: 'tls', entry: 'src/tls/index.ts' },
   // import('ora') in the CLI bundle becomes __toESM(require(part), 1): Node's interop, whose
   // `default` is the part's module.exports. So the part exports ora itself, as Node's
   // import() of the real package gives it (src/commands/ping.ts reads `default`).
-  ora: { name: 'ora', contents: "module.exports = require('ora').default;", cached: true },
-  // YAML configuration files (.aitossrc.yaml, .yml, .aitossrc): js-yaml alone, not cosmiconfig.
-  'js-yaml': { name: 'yaml', entry: 'js-yaml', cached: true },
-  cosmiconfig: { name: 'cosmiconfig', entry: 'cosmiconfig', cached: false },
+  ora: { name: 'ora', contents: "module.exports = require('ora').default;" },
+  'js-yaml': { name: 'yaml', entry: 'js-yaml' },
+  cosmiconfig: { name: 'cosmiconfig', entry: 'cosmiconfig' },
 };
 
 /** esbuild options naming a part's entry: a file or package, or a few lines of source. */
@@ -114,58 +80,14 @@ const common = {
   logLevel: 'warning',
 };
 
-const cjs = {
-  ...common,
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  plugins: [dependencyTrims],
-};
-
-/** Stands in the first line of a code-cached bundle until the build writes its hash. */
-const BUILD_ID_PLACEHOLDER = '0'.repeat(16);
-/** The bin's loader reads the bundles; the format of their first and last lines is its own. */
-const { BUNDLE_HEAD } = createRequire(import.meta.url)('../bin/aitoss.cjs');
-/** What closes the wrapper BUNDLE_HEAD opens: esbuild writes the footer before the source map comment. */
-const BUNDLE_END = /\n\}\)\n(\/\/# sourceMappingURL=\S+\n)?$/;
-
-/**
- * Build a bundle for the bin's code cache: it opens with the build id (a hash of the
- * bundle), which keys the cache (a rebuild gets a new one), and carries its own
- * CommonJS wrapper (bin/aitoss.cjs, BUNDLE_HEAD). The head stays on the first line, so
- * the source map's lines are unchanged.
- */
-async function buildCached(options) {
-  const banner = BUNDLE_HEAD(BUILD_ID_PLACEHOLDER).replace(/\n$/, '');
-  const { outputFiles } = await build({ ...options, banner: { js: banner }, footer: { js: '})' }, write: false });
-  for (const file of outputFiles) {
-    let text = file.text;
-    if (file.path.endsWith('.cjs')) {
-      const id = createHash('sha256').update(text).digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
-      text = text.replace(banner, BUNDLE_HEAD(id).replace(/\n$/, ''));
-      if (!text.startsWith(BUNDLE_HEAD(id)) || !BUNDLE_END.test(text)) {
-        throw new Error(`build: ${file.path} does not have the head and tail bin/aitoss.cjs expects`);
-      }
-    }
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, text);
-  }
-}
+// CommonJS; import() of a Node built-in becomes require() (import() from CommonJS would
+// start the ESM loader), as does import() of a lazy part.
+const cjs = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' }, supported: { 'dynamic-import': false } };
 
 await Promise.all([
-  // The CLI. Node built-ins imported with import() become require() (import() from
-  // CommonJS would start the ESM loader, ~10 ms), as do the lazy parts.
-  buildCached({
-    ...cjs,
-    entryPoints: { cli: 'src/cli.ts' },
-    outdir: 'dist',
-    supported: { 'dynamic-import': false },
-    plugins: [dependencyTrims, lazyParts],
-  }),
-  ...Object.values(LAZY_PARTS).map((part) =>
-    part.cached
-      ? buildCached({ ...cjs, ...partEntry(part), supported: { 'dynamic-import': false } })
-      : build({ ...cjs, ...partEntry(part) }),
-  ),
+  build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyParts] }),
+  // cosmiconfig loads .mjs configuration files with a native import(): keep it.
+  ...Object.values(LAZY_PARTS).map((part) => build({ ...cjs, ...partEntry(part), ...(part.name === 'cosmiconfig' ? { supported: {} } : {}) })),
   // The library, for `import { ... } from 'aitoss'`.
   build({
     ...common,
@@ -178,7 +100,7 @@ await Promise.all([
     banner: {
       js: "import { createRequire as __aitossCreateRequire } from 'node:module'; const require = __aitossCreateRequire(import.meta.url);",
     },
-    plugins: [dependencyTrims, builtinsViaRequire],
+    plugins: [builtinsViaRequire],
   }),
 ]);
 

@@ -182,10 +182,8 @@ export type CommandName = 'cert inspect' | 'cert check' | 'config' | 'ping';
 
 /**
  * The command `argv` names, when its first words (after the global color flags) are
- * exactly one of ours. The program is then built with that command alone: setting up
- * the options of all the others costs ~1 ms on every run. Anything else (help, a
- * typo, an unknown global flag) gets the whole program, so commander's help and
- * suggestions are what they always are.
+ * exactly one of ours (requestedOutput() reads its machine formats before commander
+ * parses anything); undefined for help, a typo, an unknown global flag.
  */
 export function namedCommand(argv: readonly string[]): CommandName | undefined {
   let i = 0;
@@ -195,8 +193,8 @@ export function namedCommand(argv: readonly string[]): CommandName | undefined {
   return first === 'config' || first === 'ping' ? first : undefined;
 }
 
-/** The program with every command, or with `only` that one (see namedCommand). */
-export function buildProgram(ctx: CommandContext, only?: CommandName): Command {
+/** The program: every command, each with its options and help. */
+export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('aitoss')
     .description('Keep the mTLS client certificates of Apps in Toss partners healthy.')
     .version(VERSION, '-V, --version')
@@ -210,15 +208,12 @@ Certificates for the Apps in Toss API are valid for 390 days; the console warns 
 day before expiry. Run 'aitoss <command> --help' for a command's options and examples.`,
     );
 
-  const wanted = (name: CommandName) => only === undefined || only === name;
-  if (wanted('cert inspect') || wanted('cert check')) {
-    const cert = new Command('cert').description('inspect and check mTLS client certificates');
-    if (wanted('cert inspect')) cert.addCommand(certInspectCommand(ctx));
-    if (wanted('cert check')) cert.addCommand(certCheckCommand(ctx));
-    program.addCommand(cert);
-  }
-  if (wanted('config')) program.addCommand(configCommand(ctx));
-  if (wanted('ping')) program.addCommand(pingCommand(ctx));
+  const cert = new Command('cert').description('inspect and check mTLS client certificates');
+  cert.addCommand(certInspectCommand(ctx));
+  cert.addCommand(certCheckCommand(ctx));
+  program.addCommand(cert);
+  program.addCommand(configCommand(ctx));
+  program.addCommand(pingCommand(ctx));
   return program;
 }
 
@@ -336,7 +331,7 @@ export async function main(givenArgv: readonly string[], io: CliIO = processIO(p
   const ctx: CommandContext = { io, color: undefined, setOutcome: (o) => (outcome = o) };
   const argv = routeHelp(givenArgv);
   const requested = requestedOutput(argv, io.env);
-  const program = buildProgram(ctx, namedCommand(argv));
+  const program = buildProgram(ctx);
   // The last usage error commander printed, for the machine format's error document.
   let usage: string | undefined;
   const configure = (command: Command) => {
