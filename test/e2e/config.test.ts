@@ -3,7 +3,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, fixture, PIN, ROOT, runCli, type CliResult, type RunOptions } from './helpers.js';
+import { cleanEnv, fixture, PIN, ROOT, runCli, type CliResult, type RunOptions } from './helpers.js';
 import { OTHER_UID, requireRoot, sharedTempDir } from '../helpers/other-user.js';
 
 const tempDirs: string[] = [];
@@ -36,12 +36,10 @@ function project(files: Record<string, string>): string {
 const EXPIRING = { cert: fixture('lifecycle/expiring-20d.crt'), key: fixture('lifecycle/expiring-20d.key') };
 
 describe('each format loads its own parser only', () => {
-  // The built CLI run through the bin's loader in a fresh process: the parts Node itself
-  // required (cosmiconfig's; js-yaml's is loaded with a code cache, outside require.cache).
+  // The built CLI in a fresh process: the parts it required, from Node's require.cache.
   const partsRequired = (cwd: string): { settings: unknown; parts: string[] } => {
-    const script = `const argv = ['config', '--json'];
-process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\/]chunks[\\/]/.test(k)).map((k) => k.split(/[\\/]/).pop()))));
-require(${JSON.stringify(BIN)}).loadCli(${JSON.stringify(`${ROOT}dist/cli.cjs`)}, process.env, argv).run(argv);`;
+    const script = `process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\/]chunks[\\/]/.test(k)).map((k) => k.split(/[\\/]/).pop()))));
+require(${JSON.stringify(`${ROOT}dist/cli.cjs`)}).run(['config', '--json']);`;
     const result = spawnSync(process.execPath, ['-e', script], { cwd, env: cleanEnv(), encoding: 'utf8' });
     const parts = JSON.parse(result.stderr) as string[];
     return { settings: (JSON.parse(result.stdout) as { settings: { failUnder: { value: unknown } } }).settings.failUnder.value, parts };
@@ -49,7 +47,7 @@ require(${JSON.stringify(BIN)}).loadCli(${JSON.stringify(`${ROOT}dist/cli.cjs`)}
 
   it.each([
     ['.aitossrc.json', '{ "failUnder": 12 }', []],
-    ['.aitossrc.yaml', 'failUnder: 12\n', []],
+    ['.aitossrc.yaml', 'failUnder: 12\n', ['yaml.cjs']],
     ['package.json', JSON.stringify({ name: 'app', aitoss: { failUnder: 12 } }), []],
     ['aitoss.config.mjs', 'export default { failUnder: 12 };\n', ['cosmiconfig.cjs']],
   ])('%s', (name, content, parts) => {
