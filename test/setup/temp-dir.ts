@@ -2,7 +2,7 @@
  * Each test file runs with a temporary directory of its own as os.tmpdir() (TMPDIR, and
  * TMP and TEMP for Windows), removed after the file's tests: what a test writes with
  * mkdtempSync(join(tmpdir(), ...)) does not outlive it. The CLI's child processes get
- * their environment from the tests (cleanEnv), so their code cache stays where it is.
+ * their environment from the tests (cleanEnv).
  */
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
