@@ -7,7 +7,7 @@
 // run may not need are bundles of their own in dist/chunks/, required on first use: the
 // TLS probe (`ping`), ora (the spinner, on a terminal), js-yaml (a YAML configuration) and
 // cosmiconfig (a JavaScript or TypeScript configuration).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildProgram, main, routeHelp } from '../src/cli.js';
+import { buildProgram, main, namedCommand, routeHelp } from '../src/cli.js';
 import type { CliIO, CommandContext } from '../src/commands/context.js';
 import { BIN, cleanEnv, ROOT, runCli } from './e2e/helpers.js';
 
@@ -40,6 +40,22 @@ function find(program: Command, path: string): Command {
   for (const word of path.split(' ')) command = command.commands.find((c) => c.name() === word)!;
   return command;
 }
+
+describe('namedCommand', () => {
+  it.each([
+    [['cert', 'check', '--cert', 'a.crt'], 'cert check'],
+    [['cert', 'inspect', 'certs/'], 'cert inspect'],
+    [['--no-color', 'cert', 'inspect'], 'cert inspect'],
+    [['--color', '--no-color', 'ping', 'https://example.test/'], 'ping'],
+    [['config', '--json'], 'config'],
+  ] as const)('%j names %s', (argv, name) => {
+    expect(namedCommand(argv)).toBe(name);
+  });
+
+  it.each([[[]], [['--help']], [['help', 'cert']], [['cert']], [['cert', 'chek']], [['-V']], [['--colour', 'ping']], [['pingg']]])('%j names none', (argv) => {
+    expect(namedCommand(argv)).toBeUndefined();
+  });
+});
 
 describe('buildProgram', () => {
   it('builds every command, cert first, by default', () => {
