@@ -6,9 +6,25 @@ export { decodeInput, parsePem, type PemBlock, type DecodedInput } from './core/
 export { parseCertificate, type CertificateFacts, type PublicKeyInfo } from './core/certificate.js';
 export { loadPrivateKey, keyBlockFromPem, keyBlockFromDer, type KeyBlock, type LoadedKey } from './core/private-key.js';
 export { readSourceContents, type SourceContents } from './core/credentials.js';
-export { pairCertificates, type Pairing, type PairedCertificate, type CertificateFile } from './core/pairing.js';
+export { pairCertificates, type Pairing, type PairedCertificate, type CertificateFile, type KeyStatus } from './core/pairing.js';
+export { provesPossession, type ProofTarget } from './core/possession.js';
+export { rotationSets, currentPair, isPresentable, rotationKey, type RotationSet, type RotationMember } from './core/rotation.js';
+export { escapeControlCharacters } from './core/errors.js';
 export * from './core/lifecycle.js';
-export { buildReport, SCHEMA_VERSION, type InspectReport, type CertificateReport, type KeyReport, type Problem } from './core/report.js';
+export {
+  buildReport,
+  reportCertificate,
+  withRotation,
+  statusOf,
+  STATUS_ORDER,
+  SCHEMA_VERSION,
+  type InspectReport,
+  type CertificateReport,
+  type KeyReport,
+  type Problem,
+  type Status,
+  type RotationSetSummary,
+} from './core/report.js';
 export { loadCredentials, type Credentials, type CredentialRequest } from './input/credentials.js';
 export {
   checkReport,

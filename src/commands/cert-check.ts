@@ -101,6 +101,9 @@ export function certCheckCommand(ctx: CommandContext): Command {
       if (report.certificates.length === 0) {
         throw inputError(undefined, 'no certificate among the inputs, only keys', 'name the certificate files too');
       }
+      if (report.certificates.every((c) => c.isCA)) {
+        throw inputError(undefined, 'no client certificate among the inputs, only CA certificates', 'name the client certificate files');
+      }
       const checked = checkReport(report, {
         failUnder: settings.failUnder.value,
         requireKey: options.requireKey === true,

@@ -65,6 +65,8 @@ const CURVES: Record<string, string> = {
   '2b81040022': 'P-384',
   '2b81040023': 'P-521',
 };
+/** The same curves by OpenSSL's names (node's createECDH). */
+const OPENSSL_CURVES: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 
 const hex = (buf: Uint8Array, tlv: Tlv) => Buffer.from(buf.subarray(tlv.contentStart, tlv.end)).toString('hex');
 
@@ -99,6 +101,11 @@ export function isPkcs12(der: Uint8Array): boolean {
 export interface DerivedPublicKey {
   spki: Buffer;
   info: PublicKeyInfo;
+  /**
+   * EC keys: the private scalar and OpenSSL's curve name, for the proof of possession
+   * (d·G must be the certificate's point). Secret: never for output.
+   */
+  ecPrivate?: { curve: string; scalar: Buffer };
 }
 
 /**
@@ -177,6 +184,8 @@ function rsaFromPkcs1(der: Uint8Array, fields: Tlv[]): DerivedPublicKey | undefi
 
 function ecFromSec1(der: Uint8Array, fields: Tlv[], curveFromPkcs8: Tlv | undefined): DerivedPublicKey | undefined {
   // ECPrivateKey: version 1, OCTET STRING d, [0] parameters (curve OID), [1] BIT STRING public key
+  const scalar = fields[1];
+  if (scalar?.tag !== OCTET_STRING) return undefined;
   let curve = curveFromPkcs8;
   let point: Tlv | undefined;
   for (const field of fields.slice(2)) {
@@ -192,7 +201,8 @@ function ecFromSec1(der: Uint8Array, fields: Tlv[], curveFromPkcs8: Tlv | undefi
   if (!curveName) return undefined;
   const algorithm = encode(SEQUENCE, Buffer.concat([encode(OID, Buffer.from(OIDS.ecPublicKey, 'hex')), der.subarray(curve.start, curve.end)]));
   const spki = encode(SEQUENCE, Buffer.concat([algorithm, der.subarray(point.start, point.end)]));
-  return { spki, info: { algorithm: 'EC', curve: curveName } };
+  const ecPrivate = { curve: OPENSSL_CURVES[curveName] as string, scalar: Buffer.from(der.subarray(scalar.contentStart, scalar.end)) };
+  return { spki, info: { algorithm: 'EC', curve: curveName }, ecPrivate };
 }
 
 function encode(tag: number, content: Uint8Array): Buffer {
@@ -258,4 +268,87 @@ function unsigned(der: Uint8Array, integer: Tlv): number {
   let value = 0;
   for (const byte of bytes) value = value * 256 + byte;
   return value;
+}
+
+/** An X.509v3 extension as the certificate carries it. */
+export interface RawExtension {
+  /** Dotted OID, e.g. `2.5.29.37`. */
+  oid: string;
+  critical: boolean;
+  /** Content of extnValue (the DER the OCTET STRING wraps). */
+  value: Buffer;
+}
+
+/**
+ * The extensions of a certificate in the order it carries them (duplicates kept: a
+ * certificate that repeats one is invalid, and node's parser shows only one). Undefined
+ * when the DER is unexpected; an empty list when there are none.
+ */
+export function certificateExtensions(der: Uint8Array): RawExtension[] | undefined {
+  const cert = readTlv(der, 0);
+  if (!cert || cert.tag !== SEQUENCE) return undefined;
+  const tbs = readTlv(der, cert.contentStart, cert.end);
+  if (!tbs || tbs.tag !== SEQUENCE) return undefined;
+  const fields = children(der, tbs);
+  if (!fields) return undefined;
+  const wrapper = fields.find((f) => f.tag === 0xa3);
+  if (!wrapper) return [];
+  const list = readTlv(der, wrapper.contentStart, wrapper.end);
+  if (!list || list.tag !== SEQUENCE) return undefined;
+  const out: RawExtension[] = [];
+  for (const extension of children(der, list) ?? []) {
+    const parts = extension.tag === SEQUENCE ? children(der, extension) : undefined;
+    const [oid, second, third] = parts ?? [];
+    if (!oid || oid.tag !== OID) return undefined;
+    const critical = second?.tag === 0x01 && der[second.contentStart] !== 0;
+    const value = second?.tag === OCTET_STRING ? second : third;
+    if (!value || value.tag !== OCTET_STRING) return undefined;
+    out.push({ oid: decodeOid(der.subarray(oid.contentStart, oid.end)), critical, value: Buffer.from(der.subarray(value.contentStart, value.end)) });
+  }
+  return out;
+}
+
+/**
+ * The OIDs of an extendedKeyUsage value (SEQUENCE SIZE (1..MAX) OF KeyPurposeId), or
+ * undefined when the value is not that: OpenSSL then rejects the certificate.
+ */
+export function extendedKeyUsageOids(value: Uint8Array): string[] | undefined {
+  const top = readTlv(value, 0);
+  if (!top || top.tag !== SEQUENCE || top.end !== value.length) return undefined;
+  const items = children(value, top);
+  if (!items || items.length === 0 || items.some((item) => item.tag !== OID || item.end === item.contentStart)) return undefined;
+  return items.map((item) => decodeOid(value.subarray(item.contentStart, item.end)));
+}
+
+/** The keyIdentifier of an authorityKeyIdentifier value, as colon-separated upper-case hex. */
+export function authorityKeyIdentifier(value: Uint8Array): string | undefined {
+  const top = readTlv(value, 0);
+  if (!top || top.tag !== SEQUENCE) return undefined;
+  const keyId = children(value, top)?.find((f) => f.tag === 0x80);
+  if (!keyId || keyId.end === keyId.contentStart) return undefined;
+  const hexText = Buffer.from(value.subarray(keyId.contentStart, keyId.end)).toString('hex').toUpperCase();
+  return (hexText.match(/../g) as string[]).join(':');
+}
+
+/** The public key bytes of a SubjectPublicKeyInfo (the BIT STRING's content after its unused-bits byte). */
+export function spkiPublicKeyBytes(spki: Uint8Array): Buffer | undefined {
+  const top = readTlv(spki, 0);
+  if (!top || top.tag !== SEQUENCE) return undefined;
+  const bits = children(spki, top)?.[1];
+  if (!bits || bits.tag !== 0x03 || bits.end - bits.contentStart < 2) return undefined;
+  return Buffer.from(spki.subarray(bits.contentStart + 1, bits.end));
+}
+
+function decodeOid(bytes: Uint8Array): string {
+  const parts: number[] = [];
+  let value = 0;
+  for (const byte of bytes) {
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+      else parts.push(value);
+      value = 0;
+    }
+  }
+  return parts.join('.');
 }

@@ -58,10 +58,29 @@ export function isAitossError(value: unknown): value is AitossError {
   return value instanceof AitossError;
 }
 
+/**
+ * Characters a terminal acts on instead of showing: C0 controls and DEL (cursor moves,
+ * colors, a carriage return that overwrites a line), C1 controls (U+0080–U+009F; CSI
+ * U+009B starts an escape sequence on some terminals), the bidirectional controls that
+ * reorder what is shown (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), and the
+ * Unicode line and paragraph separators (U+2028, U+2029).
+ */
+export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A string from outside (a file name, a certificate's subject, a configuration value, a
+ * server's message) as data a terminal shows and never obeys: every unsafe character
+ * above becomes a visible escape (`\n`, `\r`, `\t`, `\x1b`, `\u202e`). The one escaping
+ * function of every text renderer.
+ */
 export function escapeControlCharacters(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return text.replace(UNSAFE_CHARACTERS, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /**

@@ -9,7 +9,8 @@ export const PLATFORM_VALIDITY_DAYS = 390;
 /** The console's notices, in days before expiry. */
 export const NOTICE_DAYS = { expiring: 30, urgent: 7, critical: 1 } as const;
 
-export type Level = 'ok' | 'expiring' | 'urgent' | 'critical' | 'expired' | 'not-yet-valid';
+/** `never-valid`: notBefore is after notAfter, so no instant is inside the validity period. */
+export type Level = 'ok' | 'expiring' | 'urgent' | 'critical' | 'expired' | 'not-yet-valid' | 'never-valid';
 
 /** Whole days left: floor((notAfter − now) / 1 day); negative once expired. */
 export function daysRemaining(notAfter: Date, now: Date): number {
@@ -17,6 +18,7 @@ export function daysRemaining(notAfter: Date, now: Date): number {
 }
 
 export function levelAt(notBefore: Date, notAfter: Date, now: Date): Level {
+  if (notBefore.getTime() > notAfter.getTime()) return 'never-valid';
   if (now.getTime() < notBefore.getTime()) return 'not-yet-valid';
   if (now.getTime() >= notAfter.getTime()) return 'expired';
   const days = daysRemaining(notAfter, now);
@@ -42,8 +44,17 @@ export function renewFrom(notAfter: Date): Date {
 }
 
 /** Levels ordered from healthiest to worst, for sorting and summaries. */
-export const LEVEL_ORDER: readonly Level[] = ['ok', 'not-yet-valid', 'expiring', 'urgent', 'critical', 'expired'];
+export const LEVEL_ORDER: readonly Level[] = ['ok', 'not-yet-valid', 'expiring', 'urgent', 'critical', 'expired', 'never-valid'];
 
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The time left in words, as every output says it: `25 days left, expires 2027-01-14`,
+ * `less than a day left, expires 2026-12-01 at 12:00 UTC`, `1 day left, …`. For a valid certificate.
+ */
+export function timeLeftPhrase(days: number, notAfter: Date): string {
+  if (days < 1) return `less than a day left, expires ${isoDay(notAfter)} at ${notAfter.toISOString().slice(11, 16)} UTC`;
+  return `${days} day${days === 1 ? '' : 's'} left, expires ${isoDay(notAfter)}`;
 }

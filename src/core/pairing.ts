@@ -1,10 +1,13 @@
 /**
  * Pairing certificates with private keys by public key (SubjectPublicKeyInfo), not by
  * file name, so a download folder holding several generations just works. Bundles are
- * split into leaves and the intermediates that travel with them.
+ * split into leaves and the intermediates that travel with them. Equal public halves
+ * only make a candidate: a pair matches when the key proves possession
+ * (src/core/possession.ts).
  */
 import { basename, dirname, extname, join } from 'node:path';
 import type { CertificateFacts } from './certificate.js';
+import { provesPossession } from './possession.js';
 import type { LoadedKey } from './private-key.js';
 
 export interface CertificateFile {
@@ -38,8 +41,23 @@ export interface PairedCertificate {
   leafNotFirst: boolean;
   /** The matching key, or the key the user meant for it when that key does not match. */
   key: LoadedKey | undefined;
-  /** true: key matches; false: the key meant for it does not match; null: no key found. */
+  /** true: its key is proven (keyStatus `proven`); false: `mismatch` or `not-proven`; null: no key found. */
   keyMatch: boolean | null;
+  keyStatus: KeyStatus;
+}
+
+/**
+ * - `proven`: the key's private parts are this certificate's (a signature or d·G);
+ * - `mismatch`: the key meant for it (named with it, beside it under the same name, or
+ *   the one key and the one certificate of the inputs) is another certificate's;
+ * - `not-proven`: the key carries this certificate's public key, but its private parts
+ *   do not produce it (a forged or damaged key file);
+ * - `none`: no key among the inputs is meant for it.
+ */
+export type KeyStatus = 'proven' | 'mismatch' | 'not-proven' | 'none';
+
+export function keyMatchOf(status: KeyStatus): boolean | null {
+  return status === 'proven' ? true : status === 'none' ? null : false;
 }
 
 export interface Pairing {
@@ -68,37 +86,48 @@ export function pairCertificates(
     const meantKeySource = explicit.find((p) => p.certSource === file.source)?.keySource;
     for (const entry of entries) {
       const candidates = keysBySpki.get(entry.leaf.spki.toString('base64')) ?? [];
+      const proven = (k: LoadedKey) => provesPossession(k, entry.leaf);
       let key: LoadedKey | undefined;
-      let keyMatch: boolean | null = null;
+      let keyStatus: KeyStatus = 'none';
       if (meantKeySource !== undefined) {
         key = candidates.find((k) => k.source === meantKeySource) ?? keys.find((k) => k.source === meantKeySource);
-        keyMatch = key === undefined ? null : candidates.includes(key);
+        if (key) keyStatus = !candidates.includes(key) ? 'mismatch' : proven(key) ? 'proven' : 'not-proven';
       } else if (candidates.length > 0) {
-        key = candidates.find((k) => sameStem(k.source, file.source)) ?? candidates[0];
-        keyMatch = true;
+        const byStem = [...candidates].sort((a, b) => Number(sameStem(b.source, file.source)) - Number(sameStem(a.source, file.source)));
+        key = byStem.find(proven);
+        keyStatus = key ? 'proven' : 'not-proven';
+        key ??= byStem[0];
       }
       if (key) used.add(key);
-      pairs.push({ ...entry, key, keyMatch });
+      pairs.push({ ...entry, key, keyMatch: keyMatchOf(keyStatus), keyStatus });
     }
   }
 
   // A certificate and a key that match nothing but sit side by side under one name
   // (app.crt + app.key, or both in one file) were meant for each other: say they differ.
-  for (const pair of pairs) {
-    if (pair.keyMatch !== null) continue;
-    const meant = keys.find((k) => !used.has(k) && (k.source === pair.source || sameStem(k.source, pair.source)));
-    if (meant && !pairs.some((p) => p.keyMatch === true && p.key === meant)) {
-      pair.key = meant;
-      pair.keyMatch = false;
-      used.add(meant);
-    }
+  // So were the one client certificate without a key and the one key without a
+  // certificate of the inputs (`cert check app.crt other.key`).
+  const keyless = () => pairs.filter((p) => p.keyStatus === 'none' && !p.leaf.isCA);
+  const unused = () => keys.filter((k) => !used.has(k));
+  const meantFor = (pair: PairedCertificate, meant: LoadedKey) => {
+    pair.key = meant;
+    pair.keyStatus = 'mismatch';
+    pair.keyMatch = false;
+    used.add(meant);
+  };
+  for (const pair of keyless()) {
+    const meant = unused().find((k) => k.source === pair.source || sameStem(k.source, pair.source));
+    if (meant) meantFor(pair, meant);
   }
+  const [onlyPair, ...otherPairs] = keyless();
+  const [onlyKey, ...otherKeys] = unused();
+  if (onlyPair && onlyKey && otherPairs.length === 0 && otherKeys.length === 0) meantFor(onlyPair, onlyKey);
 
   return { pairs, unpairedKeys: keys.filter((k) => !used.has(k)) };
 }
 
 /** Leaves of a file with the CA certificates that came with them. */
-function splitBundle(file: CertificateFile): Array<Omit<PairedCertificate, 'key' | 'keyMatch'>> {
+function splitBundle(file: CertificateFile): Array<Omit<PairedCertificate, 'key' | 'keyMatch' | 'keyStatus'>> {
   const indexed = file.certificates.map((certificate, i) => ({ certificate, position: i + 1 }));
   const leaves = indexed.filter((c) => !c.certificate.isCA);
   // A file of CA certificates only (a CA's own file) reports each one as itself.

@@ -35,6 +35,11 @@ export interface LoadedKey {
   /** The key as a node KeyObject (made on first use: loading costs ~1 ms). */
   keyObject(): KeyObject;
   /**
+   * An unencrypted EC key read without OpenSSL: its private scalar and curve (OpenSSL's
+   * name), for the proof of possession. Secret: never for output.
+   */
+  ecPrivateScalar?(): { curve: string; scalar: Buffer } | undefined;
+  /**
    * The key as PEM text TLS loads without a passphrase: an unencrypted key as it was
    * read, an encrypted one decrypted (PKCS#8). Secret: for TLS only, never for output.
    */
@@ -132,7 +137,9 @@ export function loadPrivateKey(block: KeyBlock, passphrase?: string): LoadedKey 
     if (derived) {
       let made: KeyObject | undefined;
       const keyObject = () => (made ??= createPrivateKey({ key: block.der, format: 'der', type: derType(block.format) }));
-      return describeLoaded(block, derived.spki, derived.info, keyObject, unencryptedPem);
+      const loaded = describeLoaded(block, derived.spki, derived.info, keyObject, unencryptedPem);
+      const { ecPrivate } = derived;
+      return ecPrivate ? { ...loaded, ecPrivateScalar: () => ecPrivate } : loaded;
     }
   }
   let keyObject: KeyObject;

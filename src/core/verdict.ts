@@ -2,19 +2,25 @@
  * The gate: judging an inspection report. Pure: the report and the options in, the
  * verdicts out; nothing here reads the clock, the environment or a file.
  *
- * Certificates with the same subject are one app's successive certificates, a
- * rotation set (the old and the new side by side in the download folder). A set is
- * judged on its current pair: the one with the latest notAfter whose key matches (when
- * no key of the set matches, the latest whose key was not checked; when every key
- * mismatches, the latest). Other certificates of the set that expire no later than the
- * current one are superseded and do not fail the gate; copies of the current
- * certificate (same fingerprint: a bundle, another encoding) and a certificate that
- * expires later but was not chosen (its key is missing or does not match) are judged on
- * their own. With `all`, every pair is judged on its own.
+ * Rotation is the report's (src/core/rotation.ts, one model for inspect and check): a
+ * set of certificates with the same subject from the same issuer is judged on its
+ * current pair; its older members are superseded and do not fail the gate. With `all`,
+ * every pair is judged on its own. CA certificates are reported, not judged.
  */
-import { isoDay, NOTICE_DAYS } from './lifecycle.js';
-import { named, plural, type CertificateReport, type InspectReport } from './report.js';
+import { isoDay, NOTICE_DAYS, timeLeftPhrase } from './lifecycle.js';
+import {
+  judgedAlone,
+  named,
+  nextAction,
+  NO_SUCCESSOR_MESSAGE,
+  plural,
+  withRotation,
+  type CertificateReport,
+  type InspectReport,
+  type RotationSetSummary,
+} from './report.js';
 
+export { NO_SUCCESSOR_MESSAGE };
 export const DEFAULT_FAIL_UNDER = NOTICE_DAYS.expiring;
 
 /**
@@ -22,37 +28,43 @@ export const DEFAULT_FAIL_UNDER = NOTICE_DAYS.expiring;
  * - `expired`: at or past notAfter;
  * - `not-yet-valid`: before notBefore;
  * - `below-threshold`: valid, but fewer than `failUnder` whole days remain;
- * - `key-mismatch`: the key given for it (or beside it under the same name) is another certificate's;
+ * - `never-valid`: its notBefore is after its notAfter;
+ * - `key-mismatch`: the key meant for it (given with it, beside it under the same name, or the
+ *   one key and the one certificate of the inputs) is another certificate's;
+ * - `key-not-proven`: its key file carries its public key but the private part does not produce
+ *   it (a forged or damaged key);
+ * - `no-matching-key`: no key of the inputs is its own while some keys match no certificate
+ *   (the user meant one of them for it);
  * - `key-not-checked`: no key was found for it and `requireKey` is set;
+ * - `malformed-eku`, `duplicate-extension`, `unknown-critical-extension`: TLS servers reject it
+ *   (OpenSSL's verifier does);
  * - `no-client-auth`: its extended key usage forbids TLS client authentication, so the API refuses it;
  * - `leaf-not-first`: its bundle puts an intermediate first, so TLS would present the intermediate;
  * - `key-permissions` (with `strict`): its key file is readable by group or others;
  * - `key-in-git` (with `strict`): its key file sits in a git work tree without being ignored.
  */
-export type ReasonCode =
-  | 'expired'
-  | 'not-yet-valid'
-  | 'below-threshold'
-  | 'key-mismatch'
-  | 'key-not-checked'
-  | 'no-client-auth'
-  | 'leaf-not-first'
-  | 'key-permissions'
-  | 'key-in-git';
-
-export const REASON_CODES: readonly ReasonCode[] = [
+export const REASON_CODES = [
   'expired',
+  'never-valid',
   'not-yet-valid',
   'below-threshold',
   'key-mismatch',
+  'key-not-proven',
+  'no-matching-key',
   'key-not-checked',
   'no-client-auth',
+  'malformed-eku',
+  'duplicate-extension',
+  'unknown-critical-extension',
   'leaf-not-first',
   'key-permissions',
   'key-in-git',
-];
+] as const;
 
-export type Verdict = 'pass' | 'fail' | 'superseded';
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** `ca-certificate`: a CA certificate among the inputs, reported and not judged. */
+export type Verdict = 'pass' | 'fail' | 'superseded' | 'ca-certificate';
 export type CheckStatus = 'pass' | 'fail';
 
 export interface CheckOptions {
@@ -70,26 +82,16 @@ export interface CheckedCertificate extends CertificateReport {
   verdict: Verdict;
   /** Failure reasons, as codes; empty unless the verdict is `fail`. */
   reasons: ReasonCode[];
-  /** 1-based id of its rotation set (certificates with the same subject), in input order. */
-  rotationSet: number;
-  /** For a superseded certificate: the source of the pair its set is judged on. */
-  supersededBy: string | null;
   /** Advice about its set, on the certificate the set is judged on. */
   messages: string[];
 }
 
-export interface RotationSetReport {
-  id: number;
-  subject: string;
-  /** Sources of its certificates, oldest notAfter first. */
-  members: string[];
-  /** Source of the pair the set is judged on (`all`: the newest). */
-  current: string;
+/** A rotation set with its verdict. */
+export interface RotationSetReport extends RotationSetSummary {
   verdict: CheckStatus;
-  messages: string[];
 }
 
-export interface CheckReport extends Omit<InspectReport, 'certificates'> {
+export interface CheckReport extends Omit<InspectReport, 'certificates' | 'rotationSets'> {
   status: CheckStatus;
   failUnder: number;
   requireKey: boolean;
@@ -99,59 +101,28 @@ export interface CheckReport extends Omit<InspectReport, 'certificates'> {
   rotationSets: RotationSetReport[];
 }
 
-export const NO_SUCCESSOR_MESSAGE = 'issue the next certificate now; none is staged';
-
 export function checkReport(report: InspectReport, options: CheckOptions): CheckReport {
-  const sets = groupBySubject(report.certificates);
-  const checked = new Map<CertificateReport, CheckedCertificate>();
-  const rotationSets: RotationSetReport[] = [];
-
-  sets.forEach((members, index) => {
-    const id = index + 1;
-    const byExpiry = [...members].sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter));
-    const newest = byExpiry[byExpiry.length - 1] as CertificateReport;
-    const current = options.all ? newest : chooseCurrent(byExpiry);
-    const messages: string[] = [];
-    if (['expiring', 'urgent', 'critical', 'expired'].includes(newest.level)) messages.push(NO_SUCCESSOR_MESSAGE);
-    const unusable = byExpiry.filter(
-      (c) => c.fingerprintSha256 !== current.fingerprintSha256 && Date.parse(c.notAfter) > Date.parse(current.notAfter),
-    );
-    for (const c of unusable) {
-      messages.push(
-        c.keyMatch === false
-          ? `the newer certificate ${c.source} has a key that does not match: find its own key before deploying it`
-          : `the newer certificate ${c.source} has no key among the inputs: add its key to check and deploy it`,
-      );
-    }
-
-    for (const cert of members) {
-      // Another copy of the current certificate (a bundle, another encoding) is judged too.
-      const superseded =
-        !options.all &&
-        cert.fingerprintSha256 !== current.fingerprintSha256 &&
-        Date.parse(cert.notAfter) <= Date.parse(current.notAfter);
-      const reasons = superseded ? [] : reasonsFor(cert, options);
-      checked.set(cert, {
-        ...cert,
-        verdict: superseded ? 'superseded' : reasons.length > 0 ? 'fail' : 'pass',
-        reasons,
-        rotationSet: id,
-        supersededBy: superseded ? current.source : null,
-        messages: cert === current ? messages : [],
-        nextAction: superseded ? supersededAction(cert, current) : cert.nextAction,
-      });
-    }
-    rotationSets.push({
-      id,
-      subject: newest.subject,
-      members: byExpiry.map((c) => c.source),
-      current: current.source,
-      verdict: members.some((c) => checked.get(c)?.verdict === 'fail') ? 'fail' : 'pass',
+  const rotated = options.all ? withRotation(report.certificates.map(judgedAlone), { all: true }) : report;
+  const strayKeys = report.keys.length > 0;
+  const currentOf = new Map(rotated.rotationSets.map((set) => [set.current, set]));
+  const certificates = rotated.certificates.map((cert): CheckedCertificate => {
+    const set = cert.rotationSet === null ? undefined : rotated.rotationSets.find((s) => s.id === cert.rotationSet);
+    const messages = set && set.current === cert.source && currentOf.get(cert.source) === set ? set.messages : [];
+    if (cert.status === 'ca-certificate') return { ...cert, verdict: 'ca-certificate', reasons: [], messages };
+    if (cert.status === 'superseded') return { ...cert, verdict: 'superseded', reasons: [], messages };
+    const reasons = reasonsFor(cert, options, strayKeys);
+    return {
+      ...cert,
+      verdict: reasons.length > 0 ? 'fail' : 'pass',
+      reasons,
       messages,
-    });
+      nextAction: reasons.length > 0 ? failureAction(cert, reasons, options.failUnder) : cert.nextAction,
+    };
   });
-
-  const certificates = report.certificates.map((c) => checked.get(c) as CheckedCertificate);
+  const rotationSets = rotated.rotationSets.map((set) => ({
+    ...set,
+    verdict: certificates.some((c) => c.rotationSet === set.id && c.verdict === 'fail') ? ('fail' as const) : ('pass' as const),
+  }));
   return {
     schemaVersion: report.schemaVersion,
     evaluatedAt: report.evaluatedAt,
@@ -168,15 +139,26 @@ export function checkReport(report: InspectReport, options: CheckOptions): Check
 }
 
 /** Failure reasons of one certificate judged on its own. */
-export function reasonsFor(cert: CertificateReport, options: Pick<CheckOptions, 'failUnder' | 'requireKey' | 'strict'>): ReasonCode[] {
+export function reasonsFor(
+  cert: CertificateReport,
+  options: Pick<CheckOptions, 'failUnder' | 'requireKey' | 'strict'>,
+  strayKeys = false,
+): ReasonCode[] {
   const reasons: ReasonCode[] = [];
-  if (cert.level === 'expired') reasons.push('expired');
+  const has = (code: string) => cert.problems.some((p) => p.code === code);
+  if (cert.level === 'never-valid') reasons.push('never-valid');
+  else if (cert.level === 'expired') reasons.push('expired');
   else if (cert.level === 'not-yet-valid') reasons.push('not-yet-valid');
   else if (cert.daysRemaining < options.failUnder) reasons.push('below-threshold');
-  if (cert.keyMatch === false) reasons.push('key-mismatch');
-  else if (cert.keyMatch === null && options.requireKey) reasons.push('key-not-checked');
-  if (!cert.clientAuth) reasons.push('no-client-auth');
-  if (cert.problems.some((p) => p.code === 'leaf-not-first')) reasons.push('leaf-not-first');
+  if (cert.keyStatus === 'mismatch') reasons.push('key-mismatch');
+  else if (cert.keyStatus === 'not-proven') reasons.push('key-not-proven');
+  else if (cert.keyStatus === 'none' && strayKeys) reasons.push('no-matching-key');
+  else if (cert.keyStatus === 'none' && options.requireKey) reasons.push('key-not-checked');
+  if (has('malformed-eku')) reasons.push('malformed-eku');
+  else if (!cert.clientAuth) reasons.push('no-client-auth');
+  for (const code of ['duplicate-extension', 'unknown-critical-extension', 'leaf-not-first'] as const) {
+    if (has(code)) reasons.push(code);
+  }
   if (options.strict) {
     for (const code of ['key-permissions', 'key-in-git'] as const) {
       if (cert.problems.some((p) => p.code === code)) reasons.push(code);
@@ -188,6 +170,8 @@ export function reasonsFor(cert: CertificateReport, options: Pick<CheckOptions, 
 /** One reason in words, as the verdict line and the CI annotations say it. */
 export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnder: number): string {
   switch (reason) {
+    case 'never-valid':
+      return `never valid: it starts ${isoDay(new Date(cert.notBefore))}, after it ends ${isoDay(new Date(cert.notAfter))}`;
     case 'expired':
       return cert.daysRemaining < 0
         ? `expired ${plural(-cert.daysRemaining, 'day')} ago (${isoDay(new Date(cert.notAfter))})`
@@ -195,9 +179,19 @@ export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnde
     case 'not-yet-valid':
       return `not valid until ${isoDay(new Date(cert.notBefore))}`;
     case 'below-threshold':
-      return `${plural(cert.daysRemaining, 'day')} left (< ${failUnder})`;
+      return `${cert.daysRemaining < 1 ? 'less than a day' : plural(cert.daysRemaining, 'day')} left (< ${failUnder})`;
     case 'key-mismatch':
       return `${named('the key', cert.keySource)} does not belong to it`;
+    case 'key-not-proven':
+      return `${named('the key', cert.keySource)} carries its public key but does not prove possession (forged or damaged)`;
+    case 'no-matching-key':
+      return 'none of the keys given belongs to it';
+    case 'malformed-eku':
+      return 'its extended key usage extension is malformed (TLS servers reject it)';
+    case 'duplicate-extension':
+      return 'it repeats an extension (TLS servers reject it)';
+    case 'unknown-critical-extension':
+      return 'it has a critical extension TLS servers do not know (they reject it)';
     case 'key-not-checked':
       return 'key not checked (--require-key)';
     case 'no-client-auth':
@@ -215,33 +209,64 @@ export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnde
 export function verdictText(cert: CheckedCertificate, failUnder: number): string {
   if (cert.verdict === 'fail') return cert.reasons.map((r) => reasonText(cert, r, failUnder)).join('; ');
   const days = validityPhrase(cert);
-  if (cert.verdict === 'superseded') return `replaced by ${cert.supersededBy ?? 'a newer certificate'} (${days})`;
+  if (cert.verdict === 'ca-certificate') return `a CA certificate, not judged; ${days}`;
+  if (cert.verdict === 'superseded') return `superseded by ${cert.supersededBy ?? 'a newer certificate'}; this one has ${days}`;
   return cert.keyMatch === null ? `${days}; key not checked` : days;
 }
 
 function validityPhrase(cert: CertificateReport): string {
   if (cert.level === 'expired') return reasonText(cert, 'expired', 0);
   if (cert.level === 'not-yet-valid') return reasonText(cert, 'not-yet-valid', 0);
-  return `${plural(cert.daysRemaining, 'day')} left, expires ${cert.notAfter.slice(0, 10)}`;
+  if (cert.level === 'never-valid') return reasonText(cert, 'never-valid', 0);
+  return timeLeftPhrase(cert.daysRemaining, new Date(cert.notAfter));
 }
 
-function supersededAction(cert: CertificateReport, current: CertificateReport): string {
-  const until = cert.level === 'expired' ? '' : ` (it expires ${cert.notAfter.slice(0, 10)})`;
-  return `replaced by ${current.source}: keep that one deployed, and revoke this one in the console once nothing uses it${until}`;
-}
-
-function groupBySubject(certificates: readonly CertificateReport[]): CertificateReport[][] {
-  const sets = new Map<string, CertificateReport[]>();
-  for (const cert of certificates) {
-    const list = sets.get(cert.subject);
-    if (list) list.push(cert);
-    else sets.set(cert.subject, [cert]);
+/** The action of a failing certificate: that of its first (worst) reason. */
+function failureAction(cert: CertificateReport, reasons: readonly ReasonCode[], failUnder: number): string {
+  const own = nextAction(cert);
+  // A worse fact than the dates (a key, an extension): its action comes first.
+  if (cert.status !== cert.level) return own;
+  for (const reason of reasons) {
+    switch (reason) {
+      case 'below-threshold':
+        // Inside the console's notices the report's action already says to renew.
+        if (cert.level === 'ok') {
+          return `renew now: ${plural(cert.daysRemaining, 'day')} left is under this check's threshold of ${failUnder} (the console warns from ${NOTICE_DAYS.expiring}); issue a new certificate in the console and deploy it beside this one`;
+        }
+        return own;
+      case 'no-matching-key':
+        return 'none of the keys given belongs to this certificate: find the key downloaded with it (pairing is by public key, not by name)';
+      case 'key-not-checked':
+        if (reasons.length === 1) return `add its private key to the inputs (--key, or the folder it sits in), or drop --require-key; then ${own}`;
+        break;
+      case 'key-permissions':
+        if (reasons.length === 1) return `chmod 600 ${cert.keySource ?? 'its key file'}`;
+        break;
+      case 'key-in-git':
+        if (reasons.length === 1) return `add ${cert.keySource ?? 'its key file'} to .gitignore; if it was ever pushed, revoke the certificate in the console and issue a new one`;
+        break;
+      default:
+        return own;
+    }
   }
-  return [...sets.values()];
+  return own;
 }
 
-/** The pair a set is judged on; `byExpiry` is sorted by notAfter, oldest first. */
-function chooseCurrent(byExpiry: readonly CertificateReport[]): CertificateReport {
-  const latest = (keyMatch: boolean | null) => byExpiry.filter((c) => c.keyMatch === keyMatch).at(-1);
-  return latest(true) ?? latest(null) ?? (byExpiry.at(-1) as CertificateReport);
+const VERDICT_WORDS: Record<Verdict, [string, string]> = {
+  pass: ['pass', 'pass'],
+  fail: ['fail', 'fail'],
+  superseded: ['superseded', 'superseded'],
+  'ca-certificate': ['CA certificate, not judged', 'CA certificates, not judged'],
+};
+
+/**
+ * Every certificate counted once, by verdict, as every renderer says it:
+ * `4 certificates: 2 pass, 1 fail, 1 superseded`.
+ */
+export function countsPhrase(report: Pick<CheckReport, 'certificates'>): string {
+  const counts = (['pass', 'fail', 'superseded', 'ca-certificate'] as const)
+    .map((verdict) => [verdict, report.certificates.filter((c) => c.verdict === verdict).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([verdict, n]) => `${n} ${VERDICT_WORDS[verdict][n === 1 ? 0 : 1]}`);
+  return `${plural(report.certificates.length, 'certificate')}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`;
 }

@@ -5,13 +5,15 @@
  * verdict; then a summary line. Pure: report in, text out.
  */
 import { plural } from '../core/report.js';
-import { verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import { countsPhrase, verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import { escapeStrings } from './escape.js';
 import type { Style } from './style.js';
 import { renderCertificate, renderKey, renderSkipped, stamp } from './text.js';
 
 const LABEL_WIDTH = 13;
 
-export function renderCheckText(report: CheckReport, style: Style): string {
+export function renderCheckText(unescaped: CheckReport, style: Style): string {
+  const report = escapeStrings(unescaped);
   const verdicts = verdictLines(report, style);
   const details = [
     ...report.certificates.map((cert) => withVerdictRow(cert, report.failUnder, style)),
@@ -23,7 +25,7 @@ export function renderCheckText(report: CheckReport, style: Style): string {
 
 /** `check --quiet`: the verdicts alone, each with the advice about its rotation set. */
 export function renderCheckVerdicts(report: CheckReport, style: Style): string {
-  return `${verdictLines(report, style).join('\n')}\n`;
+  return `${verdictLines(escapeStrings(report), style).join('\n')}\n`;
 }
 
 function verdictLines(report: CheckReport, style: Style): string[] {
@@ -33,6 +35,7 @@ function verdictLines(report: CheckReport, style: Style): string[] {
   ]);
 }
 
+/** `PASS  app.crt: …`; the certificate's strings must already be escaped (the renderers above do it). */
 export function verdictLine(cert: CheckedCertificate, failUnder: number, style: Style): string {
   return `${verdictLabel(cert, style)}  ${titleOf(cert)}: ${verdictText(cert, failUnder)}`;
 }
@@ -40,6 +43,7 @@ export function verdictLine(cert: CheckedCertificate, failUnder: number, style: 
 function verdictLabel(cert: CheckedCertificate, style: Style): string {
   if (cert.verdict === 'pass') return style.pass('PASS');
   if (cert.verdict === 'fail') return style.fail('FAIL');
+  if (cert.verdict === 'ca-certificate') return style.dim('CA');
   return style.dim('SUPERSEDED');
 }
 
@@ -47,26 +51,24 @@ function titleOf(cert: CheckedCertificate): string {
   return cert.position > 1 || cert.chain.length > 0 ? `${cert.source} (block ${cert.position})` : cert.source;
 }
 
-/** The inspect block with a `verdict` row under its title. */
+/**
+ * The inspect block with a `verdict` row under its title. A failing certificate's
+ * header says FAIL where its status alone would read OK (a threshold above the
+ * console's notices, a key required and missing): OK never stands next to a failure.
+ */
 function withVerdictRow(cert: CheckedCertificate, failUnder: number, style: Style): string {
-  const [title, ...rest] = renderCertificate(cert, style).split('\n');
-  const word = cert.verdict === 'pass' ? style.pass('pass') : cert.verdict === 'fail' ? style.fail('FAIL') : style.dim('superseded');
-  const verdict = `  ${'verdict'.padEnd(LABEL_WIDTH)}${word}: ${verdictText(cert, failUnder)}`;
-  return [title, verdict, ...rest].join('\n');
+  const label = cert.verdict === 'fail' && cert.status === 'ok' ? style.fail('FAIL') : undefined;
+  const [header, ...rest] = renderCertificate(cert, style, label).split('\n');
+  // verdictText already opens with "superseded by …" or "a CA certificate, not judged".
+  const word = cert.verdict === 'pass' ? `${style.pass('pass')}: ` : cert.verdict === 'fail' ? `${style.fail('FAIL')}: ` : '';
+  const verdict = `  ${'verdict'.padEnd(LABEL_WIDTH)}${word}${verdictText(cert, failUnder)}`;
+  return [header, verdict, ...rest].join('\n');
 }
 
 function renderSummary(report: CheckReport, style: Style): string {
-  const count = (verdict: CheckedCertificate['verdict']) => report.certificates.filter((c) => c.verdict === verdict).length;
-  const counts = [
-    [count('pass'), 'pass'],
-    [count('fail'), 'fail'],
-    [count('superseded'), 'superseded'],
-  ]
-    .filter(([n]) => (n as number) > 0)
-    .map(([n, word]) => `${n} ${word}`);
   const head = report.status === 'pass' ? style.pass('check passed') : style.fail('check failed');
   const parts = [
-    `${plural(report.certificates.length, 'certificate')}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`,
+    countsPhrase(report),
     ...(report.skipped.length > 0 ? [`${plural(report.skipped.length, 'file')} skipped`] : []),
     `fail under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}${report.all ? ', every pair judged' : ''}`,
     `as of ${stamp(report.evaluatedAt)}`,

@@ -8,7 +8,8 @@
  * `%0D`, `%0A`; in a property value `:` and `,` also become `%3A` and `%2C`.
  */
 import { plural, type CertificateReport } from '../core/report.js';
-import { verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import { countsPhrase, verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import { escapeStrings } from './escape.js';
 import { stamp } from './text.js';
 
 export interface GithubOutput {
@@ -18,7 +19,9 @@ export interface GithubOutput {
   summary: string;
 }
 
-export function renderGithub(report: CheckReport): GithubOutput {
+export function renderGithub(unescaped: CheckReport): GithubOutput {
+  // Control characters of names and messages are escaped first (then the runner's own escaping).
+  const report = escapeStrings(unescaped);
   const lines: string[] = [];
   for (const cert of report.certificates) {
     if (cert.verdict === 'fail') {
@@ -70,22 +73,27 @@ function fileOf(cert: CertificateReport): string | undefined {
 }
 
 function closingLine(report: CheckReport): string {
-  const failed = report.certificates.filter((c) => c.verdict === 'fail').length;
-  const judged = report.certificates.filter((c) => c.verdict !== 'superseded').length;
-  const head = report.status === 'pass' ? `check passed (${plural(judged, 'certificate')})` : `check failed (${failed} of ${plural(judged, 'certificate')})`;
-  return `${head}; fail under ${plural(report.failUnder, 'day')}, as of ${stamp(report.evaluatedAt)}`;
+  // The words of the text summary, in the same order: one story in every format.
+  return [
+    `check ${report.status === 'pass' ? 'passed' : 'failed'}`,
+    countsPhrase(report),
+    `fail under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}${report.all ? ', every pair judged' : ''}`,
+    `as of ${stamp(report.evaluatedAt)}`,
+  ].join(' · ');
 }
 
 const VERDICT_CELL: Record<CheckedCertificate['verdict'], string> = {
   pass: '✅ pass',
   fail: '❌ fail',
   superseded: '⏭️ superseded',
+  'ca-certificate': 'CA certificate, not judged',
 };
 
-export function renderSummaryMarkdown(report: CheckReport): string {
+export function renderSummaryMarkdown(unescaped: CheckReport): string {
+  const report = escapeStrings(unescaped);
   const rows = report.certificates.map((cert) => {
     const result = cert.verdict === 'pass' && isInsideNotice(cert) ? '⚠️ pass' : VERDICT_CELL[cert.verdict];
-    const key = cert.keyMatch === true ? 'matches' : cert.keyMatch === false ? 'does not match' : 'not checked';
+    const key = { proven: 'matches', mismatch: 'does not match', 'not-proven': 'not proven', none: 'not checked' }[cert.keyStatus];
     return `| ${[result, code(cert.source), cell(cert.subject), String(cert.daysRemaining), cert.notAfter.slice(0, 10), key, cell(verdictText(cert, report.failUnder))].join(' | ')} |`;
   });
   const title = report.status === 'pass' ? '✅ passed' : '❌ failed';
@@ -96,7 +104,7 @@ export function renderSummaryMarkdown(report: CheckReport): string {
     '|---|---|---|--:|---|---|---|',
     ...rows,
     '',
-    `Fails under ${plural(report.failUnder, 'day')}${report.requireKey ? ' (key required)' : ''}; evaluated at ${stamp(report.evaluatedAt)}.`,
+    `${countsPhrase(report)}. Fails under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}; evaluated at ${stamp(report.evaluatedAt)}.`,
     '',
   ].join('\n');
 }

@@ -13,6 +13,7 @@
  * aitoss_check_timestamp_seconds                   when it was evaluated (--at, or now)
  * aitoss_check_fail_under_days                     the threshold
  */
+import { escapeControlCharacters } from '../core/errors.js';
 import type { CheckedCertificate, CheckReport } from '../core/verdict.js';
 
 interface MetricSpec {
@@ -103,9 +104,13 @@ function sample(name: string, labels: Record<string, string>, value: number): st
   return `${name}${labelText} ${value}`;
 }
 
-/** Label values: backslash, double quote and line feed are escaped. */
+/**
+ * Label values: control and bidirectional characters become visible escapes first (a
+ * label is read on terminals and dashboards too), then backslash, double quote and line
+ * feed are escaped as the exposition format requires.
+ */
 export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return escapeControlCharacters(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 /** HELP text: backslash and line feed are escaped. */

@@ -63,6 +63,7 @@ export async function createStyle(colorLevel: ColorLevel): Promise<Style> {
     critical: c.bold.red,
     expired: c.bold.red,
     'not-yet-valid': c.magenta,
+    'never-valid': c.bold.red,
   };
   const bySeverity: Record<Severity, (text: string) => string> = {
     error: c.red,

@@ -1,25 +1,54 @@
 /**
- * Human output of an inspection: one aligned block per certificate, colored by level,
- * ending with the next action; then keys without a certificate and a summary line.
- * Pure: report in, text out.
+ * Human output of an inspection: one aligned block per certificate, its header the
+ * worst fact about it (its status), ending with the next action; then keys without a
+ * certificate and a summary line counting the same statuses. Every string of the report
+ * is escaped first (escape.ts). Pure: report in, text out.
  */
-import { LEVEL_ORDER, PLATFORM_VALIDITY_DAYS } from '../core/lifecycle.js';
-import { plural, type CertificateReport, type InspectReport, type KeyReport, type Problem } from '../core/report.js';
+import { PLATFORM_VALIDITY_DAYS, timeLeftPhrase } from '../core/lifecycle.js';
+import { plural, STATUS_ORDER, type CertificateReport, type InspectReport, type KeyReport, type Problem, type Status } from '../core/report.js';
+import { escapeStrings } from './escape.js';
 import { escapeControlCharacters } from '../core/errors.js';
 import type { Style } from './style.js';
 
 const LABEL_WIDTH = 13;
 
-export const LEVEL_LABEL: Record<CertificateReport['level'], string> = {
+export const STATUS_LABEL: Record<Status, string> = {
   ok: 'OK',
   expiring: 'EXPIRING',
   urgent: 'URGENT',
   critical: 'CRITICAL',
   expired: 'EXPIRED',
   'not-yet-valid': 'NOT YET VALID',
+  'never-valid': 'NEVER VALID',
+  'key-mismatch': 'KEY MISMATCH',
+  'key-not-proven': 'KEY NOT PROVEN',
+  unusable: 'UNUSABLE',
+  superseded: 'SUPERSEDED',
+  'ca-certificate': 'CA CERTIFICATE',
 };
 
-export function renderInspectText(report: InspectReport, style: Style): string {
+/** The status in the summary's words: `key mismatch`, `CA certificate`. */
+export function statusWords(status: Status): string {
+  return status === 'ca-certificate' ? 'CA certificate' : status.replace(/-/g, ' ');
+}
+
+/** A status's color: the level's for dates, red for what breaks TLS, dim for what is not judged. */
+export function styleStatus(style: Style, cert: Pick<CertificateReport, 'status' | 'level'>, text: string): string {
+  switch (cert.status) {
+    case 'key-mismatch':
+    case 'key-not-proven':
+    case 'unusable':
+      return style.fail(text);
+    case 'superseded':
+    case 'ca-certificate':
+      return style.dim(text);
+    default:
+      return style.level(cert.status, text);
+  }
+}
+
+export function renderInspectText(unescaped: InspectReport, style: Style): string {
+  const report = escapeStrings(unescaped);
   const blocks = [
     ...report.certificates.map((c) => renderCertificate(c, style)),
     ...report.keys.map((k) => renderKey(k, style)),
@@ -38,10 +67,11 @@ export function renderSkipped(skipped: InspectReport['skipped'], style: Style): 
   return [[style.dim(`skipped (${skipped.length === 1 ? '1 file' : `${skipped.length} files`} in folders, not a usable certificate or key)`), ...lines].join('\n')];
 }
 
-export function renderCertificate(cert: CertificateReport, style: Style): string {
+/** One certificate's block; `label` replaces the status in its header (check's FAIL). Strings must be escaped already. */
+export function renderCertificate(cert: CertificateReport, style: Style, label?: string): string {
   const title = cert.position > 1 || cert.chain.length > 0 ? `${cert.source} (block ${cert.position})` : cert.source;
   const lines = [
-    `${style.bold(title)}  ${style.level(cert.level, LEVEL_LABEL[cert.level])}  ${style.level(cert.level, remainingPhrase(cert))}`,
+    `${style.bold(title)}  ${label ?? styleStatus(style, cert, STATUS_LABEL[cert.status])}  ${style.level(cert.level, remainingPhrase(cert))}`,
     row('subject', cert.subject || `(empty subject)${cert.subjectAltName ? `, alt names ${cert.subjectAltName}` : ''}`),
     row('issuer', cert.issuer),
     row('serial', cert.serialNumber),
@@ -52,7 +82,7 @@ export function renderCertificate(cert: CertificateReport, style: Style): string
     ),
     row('key', keyLine(cert, style)),
     row('public key', publicKeyText(cert.publicKey)),
-    row('client auth', cert.clientAuth ? `allowed${cert.extendedKeyUsage ? ` (${cert.extendedKeyUsage.join(', ')})` : ' (no extended key usage: any use)'}` : style.severity('error', `not allowed (${(cert.extendedKeyUsage ?? []).join(', ')})`)),
+    row('client auth', clientAuthText(cert, style)),
     row('sha256', cert.fingerprintSha256),
   ];
   for (const link of cert.chain) {
@@ -64,8 +94,14 @@ export function renderCertificate(cert: CertificateReport, style: Style): string
     );
   }
   for (const problem of cert.problems) lines.push(problemLine(problem, style));
-  lines.push(`  ${style.level(cert.level, '→')} ${cert.nextAction}`);
+  lines.push(`  ${styleStatus(style, cert, '→')} ${cert.nextAction}`);
   return lines.join('\n');
+}
+
+function clientAuthText(cert: CertificateReport, style: Style): string {
+  if (cert.problems.some((p) => p.code === 'malformed-eku')) return style.severity('error', 'not allowed (the extended key usage is malformed)');
+  if (!cert.clientAuth) return style.severity('error', `not allowed (${(cert.extendedKeyUsage ?? []).join(', ')})`);
+  return `allowed${cert.extendedKeyUsage ? ` (${cert.extendedKeyUsage.join(', ')})` : ' (no extended key usage: any use)'}`;
 }
 
 export function renderKey(key: KeyReport, style: Style): string {
@@ -78,9 +114,9 @@ export function renderKey(key: KeyReport, style: Style): string {
 }
 
 function renderSummary(report: InspectReport, style: Style): string {
-  const counts = LEVEL_ORDER.map((level) => [level, report.certificates.filter((c) => c.level === level).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([level, n]) => style.level(level, `${n} ${level}`));
+  const counts = STATUS_ORDER.map((status) => [status, report.certificates.filter((c) => c.status === status)] as const)
+    .filter(([, certs]) => certs.length > 0)
+    .map(([status, certs]) => styleStatus(style, certs[0] as CertificateReport, `${certs.length} ${statusWords(status)}`));
   const parts = [`${plural(report.certificates.length, 'certificate')}${counts.length ? `: ${counts.join(', ')}` : ''}`];
   if (report.keys.length > 0) parts.push(plural(report.keys.length, 'key') + ' without a certificate');
   if (report.skipped.length > 0) parts.push(`${plural(report.skipped.length, 'file')} skipped`);
@@ -89,15 +125,23 @@ function renderSummary(report: InspectReport, style: Style): string {
 }
 
 export function remainingPhrase(cert: Pick<CertificateReport, 'level' | 'daysRemaining' | 'notBefore' | 'notAfter'>): string {
+  if (cert.level === 'never-valid') return `never valid: starts ${cert.notBefore.slice(0, 10)}, ends ${cert.notAfter.slice(0, 10)}`;
   if (cert.level === 'expired') return `expired ${plural(-cert.daysRemaining, 'day')} ago`.replace('expired 0 days ago', 'expired today');
   if (cert.level === 'not-yet-valid') return `valid from ${cert.notBefore.slice(0, 10)}`;
-  return `${plural(cert.daysRemaining, 'day')} left, expires ${cert.notAfter.slice(0, 10)}`;
+  return timeLeftPhrase(cert.daysRemaining, new Date(cert.notAfter));
 }
 
 function keyLine(cert: CertificateReport, style: Style): string {
-  if (cert.keyMatch === true) return `${style.pass('matches')} ${cert.keySource}`;
-  if (cert.keyMatch === false) return `${style.fail('DOES NOT MATCH')} ${cert.keySource}`;
-  return style.dim('no key found');
+  switch (cert.keyStatus) {
+    case 'proven':
+      return `${style.pass('matches')} ${cert.keySource}`;
+    case 'mismatch':
+      return `${style.fail('DOES NOT MATCH')} ${cert.keySource}`;
+    case 'not-proven':
+      return `${style.fail('NOT PROVEN')} ${cert.keySource} (its public half matches; its private part does not)`;
+    default:
+      return style.dim('no key found');
+  }
 }
 
 function problemLine(problem: Problem, style: Style): string {

@@ -16,10 +16,20 @@ describe('pairing by public key', () => {
   });
 
   it('lists keys and certificates that have no partner', () => {
-    const { pairs, unpairedKeys } = pairCertificates([certificateFile('pairs/rsa-pkcs8.crt')], [loadedKey('pairs/ec-sec1.key')]);
-    expect(pairs[0]?.keyMatch).toBeNull();
+    const { pairs, unpairedKeys } = pairCertificates(
+      [certificateFile('pairs/rsa-pkcs8.crt'), certificateFile('pairs/ec-pkcs8.crt')],
+      [loadedKey('pairs/ec-sec1.key')],
+    );
+    expect(pairs.map((p) => p.keyStatus)).toEqual(['none', 'none']);
     expect(pairs[0]?.key).toBeUndefined();
     expect(unpairedKeys.map((k) => k.source)).toEqual(['pairs/ec-sec1.key']);
+  });
+
+  it('takes the one certificate and the one key of the inputs as meant for each other (cert check app.crt other.key)', () => {
+    const { pairs, unpairedKeys } = pairCertificates([certificateFile('pairs/rsa-pkcs8.crt')], [loadedKey('pairs/ec-sec1.key')]);
+    expect(pairs[0]).toMatchObject({ keyStatus: 'mismatch', keyMatch: false });
+    expect(pairs[0]?.key?.source).toBe('pairs/ec-sec1.key');
+    expect(unpairedKeys).toEqual([]);
   });
 
   it('reports a mismatch when the key was named with the certificate', () => {

@@ -23,7 +23,7 @@ describe('buildReport', () => {
       notAfter: '2027-06-26T00:00:00.000Z',
     });
     expect(r.problems).toEqual([]);
-    expect(r.nextAction).toBe('nothing to do now; renew from 2027-05-27 (30 days before expiry)');
+    expect(r.nextAction).toBe('nothing to do now; renew from 2027-05-27, 30 days before expiry');
   });
 
   it.each([
@@ -36,7 +36,10 @@ describe('buildReport', () => {
     expect(r.level).toBe(level);
     expect(r.daysRemaining).toBe(days);
     expect(r.problems).toContainEqual(expect.objectContaining({ code: 'expires-soon', severity }));
-    expect(r.nextAction).toMatch(new RegExp(`^renew within ${days} days?: issue a new certificate in the console, deploy it beside this one, then revoke this one$`));
+    const within = days === 0 ? 'now, it expires 2026-12-01 at 12:00 UTC' : `within ${days} days?`;
+    expect(r.nextAction).toMatch(new RegExp(`^renew ${within}: issue a new certificate in the console, deploy it beside this one, then revoke this one$`));
+    // Under a day is never "0 days".
+    expect(JSON.stringify(r)).not.toMatch(/\b0 days\b/);
   });
 
   it('reports expired and not-yet-valid certificates', () => {

@@ -85,7 +85,7 @@ describe('failure reasons', () => {
 
   it('gives every reason that applies, in a fixed order', () => {
     const base = inspect(['lifecycle/expired.crt'], ['lifecycle/expired.key']).certificates[0]!;
-    const broken: CertificateReport = { ...base, keyMatch: false, keySource: 'other.key', clientAuth: false };
+    const broken: CertificateReport = { ...base, keyMatch: false, keyStatus: 'mismatch', keySource: 'other.key', clientAuth: false };
     expect(reasonsFor(broken, { failUnder: 30, requireKey: false })).toEqual(['expired', 'key-mismatch', 'no-client-auth']);
   });
 

@@ -118,7 +118,7 @@ describe('failure reasons', () => {
   it.each([
     ['expired', ['fixtures/lifecycle/expired.crt', 'fixtures/lifecycle/expired.key'], ['expired'], 'expired 36 days ago (2026-10-26)'],
     ['not yet valid', ['fixtures/lifecycle/not-yet-valid.crt', 'fixtures/lifecycle/not-yet-valid.key'], ['not-yet-valid'], 'not valid until 2027-01-01'],
-    ['below the threshold', ['fixtures/lifecycle/critical-12h.crt', 'fixtures/lifecycle/critical-12h.key'], ['below-threshold'], '0 days left (< 30)'],
+    ['below the threshold', ['fixtures/lifecycle/critical-12h.crt', 'fixtures/lifecycle/critical-12h.key'], ['below-threshold'], 'less than a day left (< 30)'],
     ['a key that does not match', ['--cert', 'fixtures/mismatch/cross-type.crt', '--key', 'fixtures/mismatch/cross-type.key'], ['key-mismatch'], 'the key fixtures/mismatch/cross-type.key does not belong to it'],
     ['a key required but absent', ['fixtures/pairs/ec-sec1.crt', '--require-key'], ['key-not-checked'], 'key not checked (--require-key)'],
     ['no client authentication', ['fixtures/lifecycle/server-auth-only.crt', 'fixtures/lifecycle/server-auth-only.key'], ['no-client-auth'], 'its extended key usage does not allow TLS client authentication'],
@@ -158,7 +158,7 @@ describe('rotation', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n\n')[0]).toBe(
       [
-        'SUPERSEDED  fixtures/rotation/app-2025.crt: replaced by fixtures/rotation/app-2026.crt (10 days left, expires 2026-12-11)',
+        'SUPERSEDED  fixtures/rotation/app-2025.crt: superseded by fixtures/rotation/app-2026.crt; this one has 10 days left, expires 2026-12-11',
         'PASS  fixtures/rotation/app-2026.crt: 379 days left, expires 2027-12-15',
         'PASS  fixtures/rotation/other-app.crt: 207 days left, expires 2027-06-26',
       ].join('\n'),
@@ -270,7 +270,8 @@ describe('--format github', () => {
       [
         '::warning file=fixtures/lifecycle/expiring-20d.crt,title=Client certificate expires in 20 days::fixtures/lifecycle/expiring-20d.crt: 20 days left, expires 2026-12-21%0Aissue the next certificate now; none is staged',
         '::error file=fixtures/lifecycle/expired.crt,title=Client certificate fails the check::fixtures/lifecycle/expired.crt: expired 36 days ago (2026-10-26)%0Aissue the next certificate now; none is staged',
-        'aitoss: check failed (1 of 4 certificates); fail under 14 days, as of 2026-12-01 00:00 UTC',
+        // Every certificate given is counted, superseded ones by name.
+        'aitoss: check failed · 5 certificates: 3 pass, 1 fail, 1 superseded · fail under 14 days · as of 2026-12-01 00:00 UTC',
         '',
       ].join('\n'),
     );
@@ -282,13 +283,13 @@ describe('--format github', () => {
         '',
         '| Result | Certificate | Subject | Days left | Expires | Key | Details |',
         '|---|---|---|--:|---|---|---|',
-        '| ⏭️ superseded | `fixtures/rotation/app-2025.crt` | CN=rotation.partner.example, O=Demo Partner, OU=Apps in Toss | 10 | 2026-12-11 | matches | replaced by fixtures/rotation/app-2026.crt (10 days left, expires 2026-12-11) |',
+        '| ⏭️ superseded | `fixtures/rotation/app-2025.crt` | CN=rotation.partner.example, O=Demo Partner, OU=Apps in Toss | 10 | 2026-12-11 | matches | superseded by fixtures/rotation/app-2026.crt; this one has 10 days left, expires 2026-12-11 |',
         '| ✅ pass | `fixtures/rotation/app-2026.crt` | CN=rotation.partner.example, O=Demo Partner, OU=Apps in Toss | 379 | 2027-12-15 | matches | 379 days left, expires 2027-12-15 |',
         '| ✅ pass | `fixtures/rotation/other-app.crt` | CN=other.partner.example, O=Demo Partner, OU=Apps in Toss | 207 | 2027-06-26 | matches | 207 days left, expires 2027-06-26 |',
         '| ⚠️ pass | `fixtures/lifecycle/expiring-20d.crt` | CN=expiring-20d.partner.example, O=Demo Partner, OU=Apps in Toss | 20 | 2026-12-21 | matches | 20 days left, expires 2026-12-21 |',
         '| ❌ fail | `fixtures/lifecycle/expired.crt` | CN=expired.partner.example, O=Demo Partner, OU=Apps in Toss | -36 | 2026-10-26 | not checked | expired 36 days ago (2026-10-26) |',
         '',
-        'Fails under 14 days; evaluated at 2026-12-01 00:00 UTC.',
+        '5 certificates: 3 pass, 1 fail, 1 superseded. Fails under 14 days; evaluated at 2026-12-01 00:00 UTC.',
         '',
       ].join('\n'),
     );

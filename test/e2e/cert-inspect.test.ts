@@ -38,13 +38,17 @@ describe('text output', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const [older, newer, summary] = result.stdout.trimEnd().split('\n\n');
-    expect(older).toMatch(/^fixtures\/demo\/demo-2025_cert\.pem {2}EXPIRING {2}25 days left, expires 2027-01-14$/m);
+    // One rotation model with check: the older generation is superseded by its successor beside it.
+    expect(older).toMatch(/^fixtures\/demo\/demo-2025_cert\.pem {2}SUPERSEDED {2}25 days left, expires 2027-01-14$/m);
     expect(older).toMatch(/^ {2}key {10}matches fixtures\/demo\/demo-2025_private\.pem$/m);
     expect(older).toMatch(/^ {2}period {7}390 days \(the platform's 390\)$/m);
-    expect(older).toMatch(/→ renew within 25 days: issue a new certificate in the console, deploy it beside this one, then revoke this one$/);
+    expect(older).toMatch(
+      /→ replaced by fixtures\/demo\/demo-2026_cert\.pem: keep that one deployed, and revoke this one in the console once nothing uses it; this one expires 2027-01-14$/,
+    );
+    expect(older).not.toMatch(/renew within/);
     expect(newer).toMatch(/^fixtures\/demo\/demo-2026_cert\.pem {2}OK {2}365 days left, expires 2027-12-20$/m);
     expect(newer).toMatch(/^ {2}key {10}matches fixtures\/demo\/demo-2026_private\.pem$/m);
-    expect(summary).toBe('2 certificates: 1 ok, 1 expiring · as of 2026-12-20 00:00 UTC');
+    expect(summary).toBe('2 certificates: 1 superseded, 1 ok · as of 2026-12-20 00:00 UTC');
   });
 
   it('colors only when asked or on a terminal; NO_COLOR wins over FORCE_COLOR, flags over both', async () => {
@@ -137,8 +141,8 @@ describe('--json', () => {
   });
 
   it('lists a key without a certificate, and a certificate without a key', async () => {
-    const json = await inspectJson(['fixtures/pairs/rsa-pkcs8.crt', 'fixtures/pairs/ec-sec1.key']);
-    expect(json.certificates[0]).toMatchObject({ keyMatch: null, keySource: null });
+    const json = await inspectJson(['fixtures/pairs/rsa-pkcs8.crt', 'fixtures/pairs/ec-pkcs8.crt', 'fixtures/pairs/ec-sec1.key']);
+    expect(json.certificates[0]).toMatchObject({ keyMatch: null, keyStatus: 'none', keySource: null });
     expect(json.keys).toEqual([expect.objectContaining({ source: 'fixtures/pairs/ec-sec1.key', format: 'sec1', publicKey: { algorithm: 'EC', curve: 'P-256' } })]);
   });
 });

@@ -30,7 +30,7 @@ describe('renderGithub', () => {
     const { lines } = renderGithub(check(['lifecycle/urgent-5d.crt'], ['lifecycle/urgent-5d.key']));
     expect(lines).toEqual([
       '::error file=lifecycle/urgent-5d.crt,title=Client certificate fails the check::lifecycle/urgent-5d.crt: 5 days left (< 30)%0Aissue the next certificate now; none is staged',
-      'aitoss: check failed (1 of 1 certificate); fail under 30 days, as of 2026-12-01 00:00 UTC',
+      'aitoss: check failed · 1 certificate: 1 fail · fail under 30 days · as of 2026-12-01 00:00 UTC',
     ]);
   });
 
@@ -40,13 +40,13 @@ describe('renderGithub', () => {
     );
     expect(lines).toEqual([
       '::warning file=lifecycle/expiring-20d.crt,title=Client certificate expires in 20 days::lifecycle/expiring-20d.crt: 20 days left, expires 2026-12-21%0Aissue the next certificate now; none is staged',
-      'aitoss: check passed (2 certificates); fail under 7 days, as of 2026-12-01 00:00 UTC',
+      'aitoss: check passed · 2 certificates: 2 pass · fail under 7 days · as of 2026-12-01 00:00 UTC',
     ]);
   });
 
   it('does not annotate a superseded certificate', () => {
     const { lines } = renderGithub(check(['rotation/app-2025.crt', 'rotation/app-2026.crt'], ['rotation/app-2025.key', 'rotation/app-2026.key']));
-    expect(lines).toEqual(['aitoss: check passed (1 certificate); fail under 30 days, as of 2026-12-01 00:00 UTC']);
+    expect(lines).toEqual(['aitoss: check passed · 2 certificates: 1 pass, 1 superseded · fail under 30 days · as of 2026-12-01 00:00 UTC']);
   });
 
   it('names env: sources in the message, not as a file', () => {
@@ -69,11 +69,11 @@ describe('the step summary', () => {
         '',
         '| Result | Certificate | Subject | Days left | Expires | Key | Details |',
         '|---|---|---|--:|---|---|---|',
-        '| ⏭️ superseded | `rotation/app-2025.crt` | CN=rotation.partner.example, O=Demo Partner, OU=Apps in Toss | 10 | 2026-12-11 | matches | replaced by rotation/app-2026.crt (10 days left, expires 2026-12-11) |',
+        '| ⏭️ superseded | `rotation/app-2025.crt` | CN=rotation.partner.example, O=Demo Partner, OU=Apps in Toss | 10 | 2026-12-11 | matches | superseded by rotation/app-2026.crt; this one has 10 days left, expires 2026-12-11 |',
         '| ✅ pass | `rotation/app-2026.crt` | CN=rotation.partner.example, O=Demo Partner, OU=Apps in Toss | 379 | 2027-12-15 | matches | 379 days left, expires 2027-12-15 |',
         '| ❌ fail | `lifecycle/urgent-5d.crt` | CN=urgent-5d.partner.example, O=Demo Partner, OU=Apps in Toss | 5 | 2026-12-06 | not checked | 5 days left (< 30) |',
         '',
-        'Fails under 30 days; evaluated at 2026-12-01 00:00 UTC.',
+        '3 certificates: 1 pass, 1 fail, 1 superseded. Fails under 30 days; evaluated at 2026-12-01 00:00 UTC.',
         '',
       ].join('\n'),
     );
@@ -84,7 +84,8 @@ describe('the step summary', () => {
     report.certificates[0]!.subject = 'CN=a|b\nO=x';
     report.certificates[0]!.source = 'dir|x/a.crt';
     const row = renderSummaryMarkdown(report).split('\n')[4]!;
-    expect(row).toContain('| `dir\\|x/a.crt` | CN=a\\|b O=x |');
+    // The line break is shown escaped (data, not layout), the pipe escaped for Markdown.
+    expect(row).toContain('| `dir\\|x/a.crt` | CN=a\\|b\\\\nO=x |');
     expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
   });
 

