@@ -6,13 +6,16 @@
 //
 // The script owns the sub-folders listed in OWNED_DIRS and fixtures/README.md: it
 // deletes and recreates them on every run. Anything else under fixtures/ is left alone.
+//
+// `npm run fixtures -- --only verdicts` regenerates fixtures/verdicts/ alone (with its own
+// README.md), issued by the committed fixtures/pki/ CA, leaving every other file as it is.
 import { execFileSync } from 'node:child_process';
-import { generateKeyPair } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, generateKeyPair } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { addDays, createKeyPair, exportPrivateKey, issueCertificate } from './lib/pki.mjs';
+import { addDays, createKeyPair, exportPrivateKey, issueCertificate, keyPairFromPem, x509 } from './lib/pki.mjs';
 
 const started = process.hrtime.bigint();
 
@@ -22,6 +25,14 @@ const VALIDITY_DAYS = 390;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'fixtures');
 const OWNED_DIRS = ['pki', 'pairs', 'lifecycle', 'mismatch', 'formats', 'rotation', 'bad', 'demo'];
+/** Folders with a README.md of their own, generated alone with `--only NAME`. */
+const SEPARATE_DIRS = ['verdicts'];
+const onlyIndex = process.argv.indexOf('--only');
+const ONLY = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
+if (ONLY !== undefined && !SEPARATE_DIRS.includes(ONLY)) {
+  console.error(`--only takes one of: ${SEPARATE_DIRS.join(', ')}`);
+  process.exit(2);
+}
 
 const d = (iso) => new Date(iso);
 const STANDARD_NOT_BEFORE = d('2026-06-01T00:00:00Z');
@@ -66,7 +77,7 @@ const KEY_LABEL = { rsa: 'RSA 2048', ec: 'EC P-256', ed25519: 'Ed25519' };
 // pool runs dry (e.g. after a fixture is added without raising RSA_KEYS).
 const RSA_KEYS = 23;
 const rsaPool = await Promise.all(
-  Array.from({ length: RSA_KEYS }, () =>
+  Array.from({ length: ONLY === undefined ? RSA_KEYS : 0 }, () =>
     promisify(generateKeyPair)('rsa', { modulusLength: 2048 }).then(({ privateKey, publicKey }) => ({
       type: 'rsa',
       privateKey,
@@ -82,6 +93,8 @@ function newKeyPair(type) {
 // ---------------------------------------------------------------- issuing
 
 let nextSerial = 1;
+/** The CA that issues `leaf()` certificates: set by makeAll(). */
+let intermediate;
 
 async function issue({ subject, keyPair, issuer, notBefore, notAfter, ca = false, eku, san }) {
   return issueCertificate({ subject, keyPair, issuer, notBefore, notAfter, serial: nextSerial++, ca, eku, san });
@@ -119,6 +132,10 @@ function writePair(dir, name, { keyPair, pem }, format = 'pkcs8') {
 
 // ---------------------------------------------------------------- start
 
+if (ONLY === undefined) await makeAll();
+await makeVerdicts();
+
+async function makeAll() {
 for (const dir of OWNED_DIRS) {
   rmSync(join(FIXTURES, dir), { recursive: true, force: true });
   mkdirSync(join(FIXTURES, dir), { recursive: true });
@@ -145,7 +162,7 @@ const intermediateCert = await issue({
   notAfter: d('2033-01-01T00:00:00Z'),
   ca: true,
 });
-const intermediate = { cert: intermediateCert, keyPair: intermediateKeys };
+intermediate = { cert: intermediateCert, keyPair: intermediateKeys };
 const intermediatePem = lf(intermediateCert.toString('pem'));
 
 const otherKeys = createKeyPair('ec');
@@ -379,6 +396,133 @@ function opensslText(pem) {
 
 writeFileSync(join(FIXTURES, 'README.md'), readme());
 written.push('fixtures/README.md');
+}
+
+// ---------------------------------------------------------------- verdicts/
+
+/**
+ * Hostile and edge certificates for the verdicts (issues 11 and 12): forged keys that carry
+ * a certificate's public key without its private key, same-subject strangers, extensions a
+ * TLS server rejects, a validity that ends before it begins. Issued by the committed
+ * fixtures/pki/ CA (read back from its files), serials from 1001.
+ */
+async function makeVerdicts() {
+  const dir = 'verdicts';
+  rmSync(join(FIXTURES, dir), { recursive: true, force: true });
+  mkdirSync(join(FIXTURES, dir), { recursive: true });
+  const loadCa = (name) => ({
+    cert: new x509.X509Certificate(readFileSync(join(FIXTURES, 'pki', `${name}.crt`), 'utf8')),
+    keyPair: keyPairFromPem(readFileSync(join(FIXTURES, 'pki', `${name}.key`), 'utf8'), 'ec'),
+  });
+  const ca = loadCa('intermediate-ca');
+  const rows = [];
+  let serial = 1001;
+  const make = async (name, opts = {}) => {
+    const keyPair = opts.keyPair ?? createKeyPair(opts.type ?? 'rsa');
+    const notBefore = opts.notBefore ?? STANDARD_NOT_BEFORE;
+    const cert = await issueCertificate({
+      subject: opts.subject ?? leafSubject(name),
+      keyPair,
+      issuer: opts.selfSigned ? undefined : (opts.issuer ?? ca),
+      notBefore,
+      notAfter: opts.notAfter ?? addDays(notBefore, VALIDITY_DAYS),
+      serial: serial++,
+      eku: 'eku' in opts ? opts.eku : ['clientAuth'],
+      san: { dns: [`${name}.partner.example`] },
+      ca: opts.ca ?? false,
+      extraExtensions: opts.extraExtensions,
+    });
+    return { cert, keyPair, pem: lf(cert.toString('pem')) };
+  };
+  const row = (files, key, tests, cert) =>
+    rows.push(`| ${files.map((f) => `\`${f}\``).join(', ')} | ${key} | ${tests.replace(/\|/g, '\\|')} | ${cert ? cert.notBefore.toISOString().replace('.000Z', 'Z') : ''} | ${cert ? cert.notAfter.toISOString().replace('.000Z', 'Z') : ''} | ${cert ? parseInt(cert.serialNumber, 16) : ''} |`);
+  const pkcs8 = (keyPair) => lf(exportPrivateKey(keyPair, 'pkcs8'));
+
+  // Forged RSA: the certificate's n and e, d = p = q = dp = dq = qi = 1.
+  {
+    const p = await make('forged-rsa');
+    const jwk = p.keyPair.privateKey.export({ format: 'jwk' });
+    const one = Buffer.from([1]).toString('base64url');
+    const forged = createPrivateKey({ key: { ...jwk, d: one, p: one, q: one, dp: one, dq: one, qi: one }, format: 'jwk' });
+    write(dir, 'forged-rsa.crt', p.pem);
+    write(dir, 'forged-rsa.key', lf(forged.export({ format: 'pem', type: 'pkcs8' })));
+    row(['forged-rsa.crt', 'forged-rsa.key'], 'RSA, PKCS#8: the certificate\'s n and e, d = p = q = dp = dq = qi = 1', 'Forged key: the public half matches, the private part proves nothing', p.cert);
+  }
+  // Forged EC: the certificate's point, another scalar (SEC1 and PKCS#8).
+  for (const [name, type] of [['forged-ec', 'sec1'], ['forged-ec-pkcs8', 'pkcs8']]) {
+    const p = await make(name, { type: 'ec' });
+    const jwk = p.keyPair.privateKey.export({ format: 'jwk' });
+    const other = createKeyPair('ec').privateKey.export({ format: 'jwk' });
+    const forged = createPrivateKey({ key: { ...jwk, d: other.d }, format: 'jwk' });
+    write(dir, `${name}.crt`, p.pem);
+    write(dir, `${name}.key`, lf(forged.export({ format: 'pem', type })));
+    row([`${name}.crt`, `${name}.key`], `EC P-256, ${type === 'sec1' ? 'SEC1' : 'PKCS#8'}: the certificate's public point, a corrupted scalar`, 'Forged key: the public half matches, d·G is another point', p.cert);
+  }
+
+  // Same-subject strangers of a console certificate that expires 10 days after PIN.
+  {
+    const subject = leafSubject('stranger');
+    const consoleCert = await make('stranger', { subject, notAfter: d('2026-12-11T00:00:00Z'), notBefore: addDays(d('2026-12-11T00:00:00Z'), -VALIDITY_DAYS) });
+    write(dir, 'console.crt', consoleCert.pem);
+    write(dir, 'console.key', pkcs8(consoleCert.keyPair));
+    row(['console.crt', 'console.key'], 'RSA 2048, PKCS#8', 'Console certificate of `stranger.partner.example`, 10 days left at PIN', consoleCert.cert);
+    const selfSigned = await make('stranger', { subject, selfSigned: true, notBefore: d('2026-11-20T00:00:00Z') });
+    write(dir, 'self-signed.crt', selfSigned.pem);
+    write(dir, 'self-signed.key', pkcs8(selfSigned.keyPair));
+    row(['self-signed.crt', 'self-signed.key'], 'RSA 2048, PKCS#8', 'Self-signed, same subject, later expiry: must not supersede `console.crt`', selfSigned.cert);
+    // A CA with the intermediate's very name but its own key: only the authorityKeyIdentifier tells them apart.
+    const impostorKeys = createKeyPair('ec');
+    const impostorCert = await issueCertificate({
+      subject: ca.cert.subject,
+      keyPair: impostorKeys,
+      notBefore: d('2025-01-01T00:00:00Z'),
+      notAfter: d('2033-01-01T00:00:00Z'),
+      serial: serial++,
+      ca: true,
+    });
+    const impostor = { cert: impostorCert, keyPair: impostorKeys };
+    const sameName = await make('stranger', { subject, issuer: impostor, notBefore: d('2026-11-20T00:00:00Z') });
+    write(dir, 'same-issuer-name.crt', sameName.pem);
+    write(dir, 'same-issuer-name.key', pkcs8(sameName.keyPair));
+    row(['same-issuer-name.crt', 'same-issuer-name.key'], 'RSA 2048, PKCS#8', 'Same subject, issuer NAME of the intermediate but another CA key (other authorityKeyIdentifier): must not supersede `console.crt`', sameName.cert);
+  }
+
+  // Extensions a TLS server rejects (`openssl verify` fails on each).
+  for (const [name, opts, tests] of [
+    ['unknown-critical', { extraExtensions: [new x509.Extension('1.2.3.4', true, new Uint8Array([0x05, 0x00]))] }, 'A critical extension 1.2.3.4 (NULL) no verifier knows'],
+    ['duplicate-eku', { extraExtensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false)] }, 'Two extendedKeyUsage extensions (clientAuth, then serverAuth)'],
+    ['malformed-eku', { eku: undefined, extraExtensions: [new x509.Extension('2.5.29.37', false, new Uint8Array([0x04, 0x03, 0x01, 0x02, 0x03]))] }, 'An extendedKeyUsage whose value is an OCTET STRING, not a list of purposes'],
+  ]) {
+    const p = await make(name, opts);
+    write(dir, `${name}.crt`, p.pem);
+    write(dir, `${name}.key`, pkcs8(p.keyPair));
+    row([`${name}.crt`, `${name}.key`], 'RSA 2048, PKCS#8', tests, p.cert);
+  }
+
+  // notBefore after notAfter.
+  {
+    const p = await make('never-valid', { notBefore: d('2027-01-01T00:00:00Z'), notAfter: d('2026-06-01T00:00:00Z') });
+    write(dir, 'never-valid.crt', p.pem);
+    write(dir, 'never-valid.key', pkcs8(p.keyPair));
+    row(['never-valid.crt', 'never-valid.key'], 'RSA 2048, PKCS#8', 'notBefore (2027-01-01) after notAfter (2026-06-01): never valid', p.cert);
+  }
+
+  writeFileSync(
+    join(FIXTURES, dir, 'README.md'),
+    [
+      '# `verdicts/`',
+      '',
+      'Generated by `scripts/make-fixtures.mjs` (`npm run fixtures -- --only verdicts` regenerates this folder alone).',
+      'Issued by `pki/intermediate-ca` unless a row says otherwise; PIN and dates as in `../README.md`.',
+      '',
+      '| File(s) | Key | What it tests | notBefore | notAfter | Serial |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+  written.push(`fixtures/${dir}/README.md`);
+}
 
 function readme() {
   const esc = (s) => s.replace(/\|/g, '\\|');
@@ -405,6 +549,7 @@ function readme() {
     '  a DNS subjectAltName equal to its CN, subject `CN=<name>.partner.example, O=Demo Partner, OU=Apps in Toss`,',
     `  notBefore 2026-06-01T00:00:00Z and notAfter = notBefore + ${VALIDITY_DAYS} days (2027-06-26T00:00:00Z).`,
     '- PEM files use LF line endings except `formats/crlf.*`.',
+    '- `verdicts/` (forged keys, same-subject strangers, rejected extensions) has its own README.md.',
     '',
   ];
   for (const dir of OWNED_DIRS) {

@@ -233,7 +233,7 @@ describe('formats and short flags', () => {
       expect(quiet.code).toBe(0);
       expect(quiet.stdout).toBe(
         [
-          'SUPERSEDED  fixtures/demo/demo-2025_cert.pem: replaced by fixtures/demo/demo-2026_cert.pem (25 days left, expires 2027-01-14)',
+          'SUPERSEDED  fixtures/demo/demo-2025_cert.pem: superseded by fixtures/demo/demo-2026_cert.pem; this one has 25 days left, expires 2027-01-14',
           'PASS  fixtures/demo/demo-2026_cert.pem: 365 days left, expires 2027-12-20',
           '',
         ].join('\n'),

@@ -63,6 +63,7 @@ async function toCryptoKeys(pair) {
  * @param {boolean} [o.ca]
  * @param {Array<'clientAuth'|'serverAuth'>} [o.eku]  omitted for CAs unless given
  * @param {{dns?: string[], ip?: string[]}} [o.san]
+ * @param {x509.Extension[]} [o.extraExtensions]  appended as given (hostile fixtures: duplicates, unknown critical ones)
  * @returns {Promise<x509.X509Certificate>}  use `.toString('pem')`
  */
 export async function issueCertificate(o) {
@@ -100,6 +101,7 @@ export async function issueCertificate(o) {
   if (o.issuer) {
     extensions.push(await x509.AuthorityKeyIdentifierExtension.create(o.issuer.cert, false));
   }
+  extensions.push(...(o.extraExtensions ?? []));
   const serial = typeof o.serial === 'number' ? o.serial.toString(16).padStart(2, '0') : o.serial;
   return x509.X509CertificateGenerator.create({
     serialNumber: serial.length % 2 ? `0${serial}` : serial,
