@@ -430,7 +430,7 @@ export function nextAction(
   const has = (code: ProblemCode) => cert.problems.some((p) => p.code === code);
   switch (cert.status) {
     case 'ca-certificate':
-      return 'a CA certificate, not a client certificate: nothing to renew or deploy for it here; keep it only where your server sends the chain';
+      return 'a CA certificate, not a client certificate: nothing to do for it here; your client presents its own certificate, not this one';
     case 'key-mismatch':
       return `${named('the key', cert.keySource)} does not belong to this certificate: find the key downloaded with it, or issue a new certificate in the console`;
     case 'key-not-proven':
