@@ -14,7 +14,7 @@ import { readSourceContents, type SourceContents } from '../core/credentials.js'
 import { escapeControlCharacters, isAitossError } from '../core/errors.js';
 import { toPem } from '../core/pem.js';
 import { loadPrivateKey, type LoadedKey } from '../core/private-key.js';
-import { reportCertificate, type CertificateReport } from '../core/report.js';
+import { reportCertificate, withRotation, type CertificateReport } from '../core/report.js';
 import { checkReport, reasonsFor, reasonText, type ReasonCode } from '../core/verdict.js';
 import { readPathArgument, readSingleSource, type RawSource } from '../input/read-source.js';
 import { looksLikeContent } from '../input/src-value.js';
@@ -132,7 +132,7 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
 
   const reports = clientPairs.map((pair) => reportCertificate(pair, options.now));
   // Rotation sets as `cert check` forms them; its current pair is preferred when it passes.
-  const checked = checkReport({ schemaVersion: 1, evaluatedAt: options.now.toISOString(), certificates: reports, keys: [], skipped: [] }, { failUnder: 0, requireKey: true, all: false });
+  const checked = checkReport({ schemaVersion: 1, evaluatedAt: options.now.toISOString(), ...withRotation(reports), keys: [], skipped: [] }, { failUnder: 0, requireKey: true, all: false });
   const judged = clientPairs.map((pair, i) => {
     const report = reports[i] as CertificateReport;
     const reasons = reasonsFor(report, { failUnder: 0, requireKey: true });

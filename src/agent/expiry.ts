@@ -14,7 +14,7 @@ export type Notice =
   | { kind: 'expiring'; level: 'expiring' | 'urgent' | 'critical'; thresholdDays: 30 | 7 | 1; daysRemaining: number }
   | { kind: 'expired' };
 
-const SEVERITY: Record<Level, number> = { 'not-yet-valid': 0, ok: 0, expiring: 1, urgent: 2, critical: 3, expired: 4 };
+const SEVERITY: Record<Level, number> = { 'not-yet-valid': 0, ok: 0, expiring: 1, urgent: 2, critical: 3, expired: 4, 'never-valid': 4 };
 
 export function noticeFor(level: Level, days: number): Notice | undefined {
   switch (level) {

@@ -67,7 +67,7 @@ export interface MtlsAgentOptions {
 }
 
 /** The levels of `cert inspect` and `cert check`. */
-export type MtlsLevel = 'ok' | 'expiring' | 'urgent' | 'critical' | 'expired' | 'not-yet-valid';
+export type MtlsLevel = 'ok' | 'expiring' | 'urgent' | 'critical' | 'expired' | 'not-yet-valid' | 'never-valid';
 
 /** The presented pair, for health endpoints. Field names are those of `cert check --json`. */
 export interface MtlsStatus {

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { dirname, resolve } from 'node:path';
-import { reportCertificate, SCHEMA_VERSION, type CertificateReport } from '../core/report.js';
+import { reportCertificate, SCHEMA_VERSION, withRotation, type CertificateReport } from '../core/report.js';
 import { checkReport, DEFAULT_FAIL_UNDER } from '../core/verdict.js';
 import { escapeControlCharacters } from '../core/errors.js';
 import { renderPrometheus } from '../render/prometheus.js';
@@ -166,7 +166,7 @@ class RunningAgent implements MtlsAgent {
     const now = this.context.clock.now();
     const report = reportCertificate(this.#current.pair, now);
     return {
-      ok: report.level !== 'expired' && report.level !== 'not-yet-valid',
+      ok: report.level !== 'expired' && report.level !== 'not-yet-valid' && report.level !== 'never-valid',
       level: report.level,
       subject: report.subject,
       issuer: report.issuer,
@@ -188,7 +188,7 @@ class RunningAgent implements MtlsAgent {
 
   metrics(): string {
     const now = this.context.clock.now();
-    const report = { schemaVersion: SCHEMA_VERSION as typeof SCHEMA_VERSION, evaluatedAt: now.toISOString(), certificates: [reportCertificate(this.#current.pair, now)], keys: [], skipped: [] };
+    const report = { schemaVersion: SCHEMA_VERSION as typeof SCHEMA_VERSION, evaluatedAt: now.toISOString(), ...withRotation([reportCertificate(this.#current.pair, now)]), keys: [], skipped: [] };
     const checked = checkReport(report, { failUnder: this.options.failUnder ?? DEFAULT_FAIL_UNDER, requireKey: true, all: false });
     return [
       renderPrometheus(checked).trimEnd(),
