@@ -176,12 +176,16 @@ function readEnv(spec: string, env: NodeJS.ProcessEnv, from: SrcOrigin): RawSour
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw inputError(isShowablePath(spec) ? spec : originLabel(from), 'is not a valid environment variable name');
   }
+  // A name that reads as key material (a key pasted after env:) is not repeated either.
+  const shown = isShowablePath(name);
+  const label = shown ? spec : originLabel(from);
+  const variable = shown ? `the environment variable ${name}` : 'the environment variable it names (the name is not shown: it reads as key material)';
   const value = env[name];
-  if (value === undefined) throw inputError(spec, `the environment variable ${name} is not set`);
-  if (value.trim() === '') throw inputError(spec, `the environment variable ${name} is empty`);
+  if (value === undefined) throw inputError(label, `${variable} is not set`);
+  if (value.trim() === '') throw inputError(label, `${variable} is empty`);
   const bytes = Buffer.from(value, 'utf8');
-  if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(spec);
-  return { name: spec, label: spec, bytes, fromDirectory: false };
+  if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(label);
+  return { name: label, label, bytes, fromDirectory: false };
 }
 
 async function readStdinSource(stdin: NodeJS.ReadableStream): Promise<RawSource> {

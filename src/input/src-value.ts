@@ -47,16 +47,41 @@ export function looksLikeContent(value: string): boolean {
 
 /**
  * Whether a value may be shown in a message: a short path of printable characters with
- * no long run of base64 (a path's parts are words; a key's base64 runs on for dozens of
- * characters). A hex run (a hash-named folder) is a path part, not a secret.
+ * no run that reads as base64. A path's parts are words (`Project2024`, `certs`); base64
+ * switches between lower case, upper case, digits and `+/=` at almost every character
+ * (~65% of neighbours differ; in words, under 25%), so a run of 16 or more such
+ * characters switching at 30% or more (an unbroken part of 32 or more: 20%) is taken for key
+ * material. Hex parts (a hash-named folder) are path parts, not secrets.
  */
 export function isShowablePath(value: string): boolean {
   if (value.length === 0 || value.length > MAX_SHOWN_LENGTH || UNPRINTABLE.test(value)) return false;
   if (looksLikeContent(value)) return false;
-  for (const run of value.match(/[A-Za-z0-9+=]{32,}/g) ?? []) {
-    if (!/^[0-9a-fA-F]+$/.test(run)) return false;
-  }
-  return true;
+  return !(value.match(/[A-Za-z0-9+/=]{16,}/g) ?? []).some(readsAsBase64);
+}
+
+const HEX_PART = /^[0-9a-fA-F]{8,}$/;
+
+/**
+ * Base64 every DER key or certificate carries: a SEQUENCE's start (`MII…`, `MC4C`, `MHcC`),
+ * the RSA and EC algorithm identifiers, an EC public point's prefix.
+ */
+const DER_BASE64_MARKERS = /MII[A-Za-z]|MC4C|MHcC|MIGH|BgkqhkiG9w0|KoZIhvcN|BggqhkjOPQ|CCqGSM49|AwEHoUQDQgAE|K2VwBCIE/;
+
+function readsAsBase64(run: string): boolean {
+  if (DER_BASE64_MARKERS.test(run)) return true;
+  const parts = run.split('/').filter((part) => part !== '' && !HEX_PART.test(part));
+  // A long unbroken part need switch less: a 33-character word such as ApplicationCertificatesProduction switches at 16%.
+  if (parts.some((part) => part.length >= 32 && switchRate(part) >= 0.2)) return true;
+  const chars = parts.join('');
+  return chars.length >= 16 && switchRate(chars) >= 0.3;
+}
+
+/** How often neighbouring characters differ in kind (lower case, upper case, digit, other). */
+function switchRate(chars: string): number {
+  const kind = (c: string) => (c >= 'a' && c <= 'z' ? 0 : c >= 'A' && c <= 'Z' ? 1 : c >= '0' && c <= '9' ? 2 : 3);
+  let switches = 0;
+  for (let i = 1; i < chars.length; i++) if (kind(chars[i] as string) !== kind(chars[i - 1] as string)) switches++;
+  return switches / (chars.length - 1);
 }
 
 /**

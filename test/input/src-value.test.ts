@@ -34,6 +34,10 @@ describe('isShowablePath: only short plausible paths are echoed', () => {
     'certs/app.crt',
     '/var/lib/docker/overlay2/3f5a9c0d1e2b4a6f8c7d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b/merged/app.crt',
     '../apps-in-toss-2025/client.key',
+    '/home/runner/work/PartnerBackend2024/PartnerBackend2024/certs/AppsInTossClientCertificate.pem',
+    'ApplicationCertificatesProduction/app.crt',
+    '/tmp/aitoss-downloads-Xk3Lp9/holiday.mp4',
+    'C:\\Users\\Admin\\Downloads\\client.key',
   ])('%s is shown', (value) => expect(isShowablePath(value)).toBe(true));
 
   it.each([
@@ -41,6 +45,8 @@ describe('isShowablePath: only short plausible paths are echoed', () => {
     ['base64 with a character too many', `${keyDerB64}x`],
     ['a truncated key body', keyDerB64.slice(0, 200)],
     ['a slice of a key line', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSj'],
+    ['a 24-character slice split by a slash', 'q8Yk2/Hd9sLp3Xz0wNbT4vRc'],
+    ['a key prefix after env:', 'env:MC4CAQAwBQYDK2VwBCIEIFBt'],
     ['a path of 2,000 characters', `/${'a/'.repeat(1000)}`],
     ['a right-to-left override', 'app\u202Etrc.key'],
     ['an escape sequence', 'app\u001b[2J.crt'],
