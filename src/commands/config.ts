@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { escapeControlCharacters } from '../core/errors.js';
 import { resolveSettings, type Setting, type Settings, type SettingFlags } from '../config/settings.js';
 import { SEARCH_PLACES } from '../config/load-config.js';
+import { redactUrlCredentials } from '../core/redact.js';
 import { describeSrcValue } from '../input/src-value.js';
 import { renderJson } from '../render/json.js';
 import { styleFor, type CommandContext } from './context.js';
@@ -75,6 +76,7 @@ const SRC_SETTINGS = new Set<SettingName>(['cert', 'key', 'ca']);
 
 /** A setting's value as shown: a SRC through describeSrcValue. */
 function shownValue(name: SettingName, value: string | number): string | number {
+  if (name === 'endpoint' && typeof value === 'string') return redactUrlCredentials(value);
   return SRC_SETTINGS.has(name) && typeof value === 'string' ? describeSrcValue(value) : value;
 }
 

@@ -17,6 +17,7 @@ import { credentialRequest, DEFAULT_TIMEOUT_MS, resolveSettings } from '../confi
 import { readSourceContents } from '../core/credentials.js';
 import { formatDuration } from '../core/duration.js';
 import { inputError, isAitossError, usageError } from '../core/errors.js';
+import { redactUrlCredentials } from '../core/redact.js';
 import type { Pairing } from '../core/pairing.js';
 import { toPem } from '../core/pem.js';
 import {
@@ -297,7 +298,7 @@ async function startSpinner(ctx: CommandContext, url: URL): Promise<{ phase(pref
 
 /** An https: URL from the argument or a setting; a scheme-less `host[:port][/path]` means https. */
 export function targetUrl(value: string, origin: string): URL {
-  const shown = value.replace(/(\/\/)[^/?#\s]*@/g, '$1***@');
+  const shown = redactUrlCredentials(value);
   const fail = (message: string) =>
     origin === 'flag' ? usageError(message, "give an https:// URL such as https://apps-in-toss-api.toss.im/") : inputError(origin, message, 'set an https:// URL');
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;

@@ -2,6 +2,7 @@
  * The configuration file's keys and their validation. An unknown key or a value of the
  * wrong type is an input error (exit 2) naming the file, the key and what was expected.
  */
+import { redactUrlCredentials } from '../core/redact.js';
 import { MAX_TIMER_MS, parseDuration } from '../core/duration.js';
 import { inputError } from '../core/errors.js';
 
@@ -95,7 +96,10 @@ export function isHttpsUrl(value: unknown): boolean {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  if (typeof value === 'string') {
+    const shown = redactUrlCredentials(value); // an endpoint's user:password@ is never shown
+    return `the string ${JSON.stringify(shown.length > 40 ? `${shown.slice(0, 37)}...` : shown)}`;
+  }
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;

@@ -7,6 +7,7 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseDuration } from '../core/duration.js';
 import { inputError } from '../core/errors.js';
+import { redactUrlCredentials } from '../core/redact.js';
 import { DEFAULT_FAIL_UNDER } from '../core/verdict.js';
 import { PASSPHRASE_ENV, type CredentialRequest } from '../input/credentials.js';
 import { looksLikeContent } from '../input/src-value.js';
@@ -164,7 +165,7 @@ function envEndpoint(env: NodeJS.ProcessEnv): Setting<string> | undefined {
   const value = env[SETTING_ENV.endpoint];
   if (value === undefined || value.trim() === '') return undefined;
   if (!isHttpsUrl(value.trim())) {
-    throw inputError(`env:${SETTING_ENV.endpoint}`, `expected an https:// URL, got ${JSON.stringify(value)}`);
+    throw inputError(`env:${SETTING_ENV.endpoint}`, `expected an https:// URL, got ${JSON.stringify(redactUrlCredentials(value))}`);
   }
   return { value: value.trim(), origin: `env:${SETTING_ENV.endpoint}` };
 }

@@ -2,6 +2,7 @@
 // certificate goes to the origin inside the tunnel; the proxy only relays bytes.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { BlockList, isIP, isIPv6, type Socket } from 'node:net';
+import { redactUrlCredentials } from '../core/redact.js';
 
 /**
  * The proxy to use for `url`, from HTTPS_PROXY/https_proxy (lower case wins, as in curl),
@@ -47,7 +48,7 @@ export function redactUrl(url: URL | string): string {
     copy.password = '';
     return copy.href;
   }
-  return url.replace(/(\/\/)[^/?#\s]*@/g, '$1***@');
+  return redactUrlCredentials(url);
 }
 
 function defaultPort(url: URL): number {

@@ -308,6 +308,20 @@ describe('the server side: identity and trust', () => {
     expect(broken.stderr).toContain('***@');
     const plain = await ping([`http://partner:${secret}@localhost/`], { secrets: [...keyLines, secret] });
     expect(plain.code).toBe(2);
+    const envHttp = await ping([], { env: { AITOSS_ENDPOINT: `http://partner:${secret}@localhost/` }, secrets: [...keyLines, secret] });
+    expect(envHttp.code).toBe(2);
+    expect(envHttp.stderr).toContain('http://***@localhost/');
+    // aitoss config shows the endpoint setting redacted too, in text and JSON.
+    const config = await runCli(['config'], { cwd: dir, env: { AITOSS_ENDPOINT: url }, secrets: [...keyLines, secret] });
+    expect(config.stdout).toContain(`https://***@localhost:${server.port}/path`);
+    const configJson = await runCli(['config', '--json'], { cwd: dir, env: { AITOSS_ENDPOINT: url }, secrets: [...keyLines, secret] });
+    expect(configJson.stdout).toContain(`https://***@localhost:${server.port}/path`);
+    const fromFile = path.join(dir, 'endpoint-config');
+    mkdirSync(fromFile, { recursive: true });
+    writeFileSync(path.join(fromFile, '.aitossrc.json'), JSON.stringify({ endpoint: `http://partner:${secret}@x/` }));
+    const bad = await runCli(['ping'], { cwd: fromFile, secrets: [...keyLines, secret] });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('***@');
   });
 
   it('--insecure: warns on stderr on every run, skips the server check, still tests the client certificate', async () => {
