@@ -56,6 +56,7 @@ Examples:
   $ aitoss cert check --cert env:AITOSS_CERT --key env:AITOSS_KEY --require-key
   $ aitoss cert check certs/ --format prometheus > /var/lib/node_exporter/aitoss.prom.tmp
   $ aitoss cert check certs/ --at 2027-03-01 --json     will it pass on launch day?
+  $ aitoss cert check certs/ -q                         the verdict lines only
 
 In a directory, files that are not a usable certificate or key are listed as skipped
 with the reason and do not fail the check by themselves.
@@ -64,8 +65,9 @@ Exit codes: 0 the check passed,
             1 it failed (a certificate below the threshold, expired, not yet valid,
               without client authentication, or with a key that does not match;
               with --strict, a key file readable by others or unignored in git),
-            2 usage or input error (with --format prometheus, aitoss_check_success 0 is
-              still printed).`;
+            2 usage or input error (a machine format still prints: json an error
+              document with "ok": false, github an ::error line, prometheus
+              aitoss_check_success 0).`;
 
 export function certCheckCommand(ctx: CommandContext): Command {
   const command = addCredentialOptions(

@@ -33,7 +33,7 @@ skipped with the reason; the rest is reported. A file named directly must be usa
 
 Exit codes: 0 every input was read (whatever the levels; skipped files in a directory
               are no error; use 'aitoss cert check' to gate),
-            2 usage or input error.`;
+            2 usage or input error (with -f json, an error document with "ok": false).`;
 
 export function certInspectCommand(ctx: CommandContext): Command {
   const command = addCredentialOptions(

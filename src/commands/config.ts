@@ -42,7 +42,7 @@ Examples:
   $ AITOSS_FAIL_UNDER=14 aitoss config --fail-under 7      the flag wins
 
 Exit codes: 0 printed, 2 usage error or a configuration file with an unknown key or a
-            value of the wrong type.`;
+            value of the wrong type (with -f json, an error document with "ok": false).`;
 
 type SettingName = Exclude<keyof Settings, 'configFile'>;
 const NAMES: SettingName[] = ['cert', 'key', 'passphraseEnv', 'failUnder', 'endpoint', 'ca', 'timeoutMs'];

@@ -83,7 +83,7 @@ What it does:
 Examples:
   $ aitoss ping --cert app.crt --key app.key
   $ aitoss ping https://apps-in-toss-api.toss.im/ --cert env:AITOSS_CERT --key env:AITOSS_KEY --json
-  $ aitoss ping --count 20                     min/median/max of every phase
+  $ aitoss ping -c 20 --timeout 5s             min/median/max of every phase
   $ aitoss ping https://10.0.0.5/ --cacert corp-root.pem --servername api.internal
   $ HTTPS_PROXY=http://proxy:3128 aitoss ping   through a CONNECT proxy (--no-proxy: direct)
 
@@ -91,7 +91,8 @@ Exit codes:
   0    mTLS proven as above (every attempt, with --count)
   1    the local pre-check failed, or an attempt failed (the phase and a hint are shown)
   2    usage or input error (bad option, non-https URL, unreadable certificate, key or --ca)
-  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM`;
+  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
+  With -f json, a run that ends without a report prints an error document ("ok": false).`;
 
 /** `--count`: a whole number, 1 or more. */
 function atLeastOne(value: string): number {
