@@ -58,3 +58,34 @@ it('tells CA certificates from leaves', () => {
 it('names the source when DER is not a certificate', () => {
   expect(() => parseCertificate(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]), 'bad.der')).toThrowError(/could not be parsed as X.509/);
 });
+
+describe('extensions read from the DER', () => {
+  it('reads the authorityKeyIdentifier as @peculiar/x509 does', () => {
+    const path = 'pairs/rsa-pkcs8.crt';
+    const reference = new x509.X509Certificate(read(path)).getExtension(x509.AuthorityKeyIdentifierExtension)!;
+    expect(parse(path).authorityKeyIdentifier!.replaceAll(':', '').toLowerCase()).toBe(reference.keyId);
+    // A self-signed root made without one has none.
+    expect(parse('pki/root-ca.crt').authorityKeyIdentifier).toBeUndefined();
+  });
+
+  it.each([
+    ['verdicts/unknown-critical.crt', 'unknown-critical-extension', '1.2.3.4'],
+    ['verdicts/duplicate-eku.crt', 'duplicate-extension', '2.5.29.37 (extendedKeyUsage)'],
+    ['verdicts/malformed-eku.crt', 'malformed-eku', '2.5.29.37 (extendedKeyUsage)'],
+  ])('%s: %s', (path, code, extension) => {
+    expect(parse(path).extensionProblems).toEqual([{ code, extension }]);
+  });
+
+  it('a malformed extended key usage allows no use (it was read as "any use")', () => {
+    const facts = parse('verdicts/malformed-eku.crt');
+    expect(facts).toMatchObject({ clientAuth: false, extendedKeyUsage: undefined });
+    // No extension at all still allows any use.
+    expect(parse('lifecycle/no-eku.crt')).toMatchObject({ clientAuth: true, extendedKeyUsage: undefined, extensionProblems: [] });
+  });
+
+  it('finds nothing to reject in the certificates of the fixture PKI and pairs', () => {
+    for (const path of ['pairs/rsa-pkcs8.crt', 'pairs/ed25519.crt', 'pki/root-ca.crt', 'pki/intermediate-ca.crt', 'lifecycle/server-auth-only.crt']) {
+      expect(parse(path).extensionProblems).toEqual([]);
+    }
+  });
+});
