@@ -253,7 +253,7 @@ export function usageLine(text: string, command: Command): string {
   const unknownCommand = /^unknown command '([^']*)'$/.exec(line);
   // `option '--timeout <duration>' argument '10x' is invalid. expected …` → `--timeout 10x: expected …`
   const invalid = /^option '(?:-\w, )?(--[^ ',]+)[^']*' argument '(.*)' is invalid\. (.*)$/s.exec(line);
-  const missing = /^option '(?:-\w, )?(--[^ ',]+) (<[^>]+>)' argument missing$/.exec(line);
+  const missing = /^option '(?:-\w, )?(--[^ ',]+)(?:, --[^ ',]+)? (<[^>]+>)' argument missing$/.exec(line);
   let suggestions: string[] = [];
   if (missing) {
     line = `${missing[1]}: missing its value ${missing[2]}`;

@@ -114,6 +114,7 @@ describe('usage errors through the built CLI', () => {
     [['cert', 'inspect', '--colr'], "aitoss: unknown option '--colr' (did you mean --color?); see 'aitoss cert inspect --help'"],
     [['ping', '--timeout'], "aitoss: --timeout: missing its value <duration>; see 'aitoss ping --help'"],
     [['cert', 'check', '-f'], "aitoss: --format: missing its value <format>; see 'aitoss cert check --help'"],
+    [['ping', '--ca'], "aitoss: --cacert: missing its value <file>; see 'aitoss ping --help'"],
     [['cert', 'inspect', '--zzzzzz'], "aitoss: unknown option '--zzzzzz'; see 'aitoss cert inspect --help'"],
     // The value of an unknown --name=value may be a secret typed in the wrong place.
     [['cert', 'check', '--passphrase=hunter2'], "aitoss: unknown option '--passphrase=…'; see 'aitoss cert check --help'"],
