@@ -1,8 +1,8 @@
 /**
  * `aitoss cert check [PATH...]`: the CI gate. Reads what inspect reads, judges every
- * rotation set (certificates with the same subject) on its newest pair with a matching
- * key, and fails when one has fewer than --fail-under days left, is expired or not yet
- * valid, cannot authenticate a TLS client, or was given with a key that does not match.
+ * rotation set (same subject, same issuer) on its newest valid pair with a proven key,
+ * and fails when one has fewer than --fail-under days left, is expired, not yet or never
+ * valid, would be refused by a TLS server, or was given with a key that does not prove it.
  *
  * Exit codes: 0 the check passed; 1 it failed; 2 usage or input error.
  */
@@ -37,14 +37,17 @@ export interface CheckOptionsFlags extends CredentialOptions {
 }
 
 const HELP = `
-The gate: a rotation set (certificates with the same subject, the old and the new side
-by side) is judged on its pair with the latest expiry whose key matches; its older pairs
-are superseded and do not fail. Certificates of different subjects are judged each on
-its own. A certificate checked without its key passes on dates alone ("key not checked").
+The gate: a rotation set (certificates with the same subject from the same issuer, the
+old and the new side by side) is judged on its newest valid pair whose key is proven by
+its private half; its older pairs are superseded and do not fail. A same-subject
+certificate from another issuer (self-signed, another CA) is judged on its own, as are
+certificates of different subjects; CA certificates are reported, not judged. A
+certificate checked without its key passes on dates alone ("key not checked").
 
-Failure reasons (JSON "reasons"): below-threshold, expired, not-yet-valid, key-mismatch,
-key-not-checked (with --require-key), no-client-auth, leaf-not-first, and with --strict
-key-permissions and key-in-git.
+Failure reasons (JSON "reasons"): below-threshold, expired, never-valid, not-yet-valid,
+key-mismatch, key-not-proven, no-matching-key, key-not-checked (with --require-key),
+no-client-auth, malformed-eku, duplicate-extension, unknown-critical-extension,
+leaf-not-first, and with --strict key-permissions and key-in-git.
 
 Settings come from flags, then AITOSS_CERT, AITOSS_KEY, AITOSS_FAIL_UNDER, then the
 configuration file (.aitossrc, aitoss.config.*, package.json "aitoss"; see 'aitoss config'),

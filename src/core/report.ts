@@ -185,6 +185,8 @@ export function buildReport(pairing: Pairing, now: Date, skipped: SkippedFile[] 
   };
 }
 
+const DATE_PROBLEMS: readonly ProblemCode[] = ['expires-soon', 'expired'];
+
 export const NO_SUCCESSOR_MESSAGE = 'issue the next certificate now; none is staged';
 
 /**
@@ -214,7 +216,8 @@ export function withRotation(
               status: 'superseded',
               problems: [
                 { code: 'superseded', severity: 'info', message: `superseded by ${set.current.source}, the newer certificate of the same subject and issuer` },
-                ...cert.problems,
+                // Its dates no longer call for action (its successor's do): facts, not warnings.
+                ...cert.problems.map((p) => (DATE_PROBLEMS.includes(p.code) ? { ...p, severity: 'info' as const } : p)),
               ],
               nextAction: supersededAction(cert, set.current),
             }
@@ -240,7 +243,9 @@ export function withRotation(
 /** A certificate as reported on its own, before rotation made it superseded. */
 export function judgedAlone(cert: CertificateReport): CertificateReport {
   if (cert.status !== 'superseded') return { ...cert, rotationSet: null, supersededBy: null };
-  const problems = cert.problems.filter((p) => p.code !== 'superseded');
+  const problems = cert.problems
+    .filter((p) => p.code !== 'superseded')
+    .map((p) => (DATE_PROBLEMS.includes(p.code) ? { ...p, severity: p.code === 'expires-soon' && cert.level === 'expiring' ? ('warning' as const) : ('error' as const) } : p));
   const alone = { ...cert, problems, rotationSet: null, supersededBy: null, status: statusOf(cert.level, cert.keyStatus, cert.isCA, problems) };
   return { ...alone, nextAction: nextAction(alone) };
 }

@@ -72,3 +72,17 @@ describe('currentPair', () => {
     expect(set!.current.source).toBe(newer.source);
   });
 });
+
+describe('a superseded certificate', () => {
+  it('keeps its date facts as information, and gets their severity back when judged on its own (--all)', async () => {
+    const { checkReport } = await import('../../src/core/verdict.js');
+    const r = report(['rotation/app-2025', 'rotation/app-2026']);
+    const old = bySource(r.certificates, 'rotation/app-2025');
+    expect(old.problems.find((p) => p.code === 'expires-soon')?.severity).toBe('info');
+    const all = checkReport(r, { failUnder: 30, requireKey: false, all: true });
+    const alone = all.certificates.find((c) => c.source === old.source)!;
+    expect(alone).toMatchObject({ verdict: 'fail', reasons: ['below-threshold'], status: 'expiring', supersededBy: null });
+    expect(alone.problems.find((p) => p.code === 'expires-soon')?.severity).toBe('warning');
+    expect(alone.problems.map((p) => p.code)).not.toContain('superseded');
+  });
+});
