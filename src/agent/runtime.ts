@@ -131,7 +131,12 @@ class RunningAgent implements MtlsAgent {
     this.#announce(turnedDown.filter((t) => this.#newerThanCurrent(t, chosen)));
     if (options.watch) {
       this.#watcher = watchSources(watchedFolders(plan), options.rescanIntervalMs ?? DEFAULT_RESCAN_MS, () => {
-        void this.reload();
+        // A reload started by the watch has no caller to reject: what goes wrong is an event,
+        // and the server keeps presenting its pair.
+        this.reload().catch((error: unknown) => {
+          const agentError = asAgentError(error, undefined);
+          this.#announce([{ id: `error:${agentError.code}:${agentError.message}`, code: agentError.code, message: agentError.message, source: agentError.source }]);
+        });
       });
     }
     // After the caller's `await createMtlsAgent(...)` and the listeners it attaches next.
