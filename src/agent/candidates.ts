@@ -14,8 +14,9 @@ import { readSourceContents, type SourceContents } from '../core/credentials.js'
 import { escapeControlCharacters, isAitossError } from '../core/errors.js';
 import { toPem } from '../core/pem.js';
 import { loadPrivateKey, type LoadedKey } from '../core/private-key.js';
-import { reportCertificate, withRotation, type CertificateReport } from '../core/report.js';
-import { checkReport, reasonsFor, reasonText, type ReasonCode } from '../core/verdict.js';
+import { reportCertificate, type CertificateReport } from '../core/report.js';
+import { rotationSets } from '../core/rotation.js';
+import { reasonsFor, reasonText, type ReasonCode } from '../core/verdict.js';
 import { readPathArgument, readSingleSource, type RawSource } from '../input/read-source.js';
 import { looksLikeContent } from '../input/src-value.js';
 import { MtlsAgentError, type CredentialSource, type MtlsErrorCode } from './index.js';
@@ -130,17 +131,17 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
     throw fail('no-certificate', 'no client certificate among the sources (only CA certificates or keys)');
   }
 
+  // The core's rotation model (src/core/rotation.ts), shared with inspect and check: sets
+  // of one subject from one issuer, each with the pair `cert check` judges it on.
   const reports = clientPairs.map((pair) => reportCertificate(pair, options.now));
-  // Rotation sets as `cert check` forms them; its current pair is preferred when it passes.
-  const checked = checkReport({ schemaVersion: 1, evaluatedAt: options.now.toISOString(), ...withRotation(reports), keys: [], skipped: [] }, { failUnder: 0, requireKey: true, all: false });
   const judged = clientPairs.map((pair, i) => {
     const report = reports[i] as CertificateReport;
-    const reasons = reasonsFor(report, { failUnder: 0, requireKey: true });
-    return { pair, report, reasons, set: checked.certificates[i]?.rotationSet ?? 0, id: pairId(pair) };
+    return { pair, report, reasons: reasonsFor(report, { failUnder: 0, requireKey: true }), id: pairId(pair) };
   });
+  const byReport = new Map(judged.map((entry) => [entry.report, entry]));
+  const sets = rotationSets(reports);
 
-  const usable: Candidate[] = [];
-  const usableSets = new Set<number>();
+  const usable = new Map<CertificateReport, Candidate>();
   for (const entry of judged) {
     if (entry.reasons.length > 0) {
       turnedDown.push({ id: entry.id, notAfter: entry.pair.leaf.notAfter, ...failure(entry.report, entry.reasons) });
@@ -152,38 +153,37 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
       turnedDown.push({ id: entry.id, notAfter: entry.pair.leaf.notAfter, code: 'key-mismatch', message: escapeControlCharacters(`${entry.report.source}: ${tlsProblem}`), source: entry.report.source });
       continue;
     }
-    usable.push(candidate);
-    usableSets.add(entry.set);
+    usable.set(entry.report, candidate);
   }
 
-  if (usable.length === 0) {
-    // The best candidate's failure: the pair `cert check` judges its set on.
-    const current = checked.rotationSets[0]?.current;
-    const best = judged.find((j) => j.report.source === current) ?? judged[0];
+  const usableSets = sets.filter((set) => set.members.some((member) => usable.has(member)));
+  if (usableSets.length === 0) {
+    // The failure of the pair `cert check` judges the first set on.
+    const best = byReport.get(sets[0]?.current as CertificateReport) ?? judged[0];
     const reason = turnedDown.find((t) => t.id === best?.id) ?? turnedDown[0];
     if (!reason) throw fail('no-certificate', 'no usable client certificate among the sources');
     throw fail(reason.code, reason.message, reason.source);
   }
-  if (usableSets.size > 1) {
-    const subjects = [...new Set(usable.map((c) => c.report.subject))];
+  if (usableSets.length > 1) {
+    const names = usableSets.map((set) => `${set.subject} from ${set.issuer}`);
     throw fail(
       'ambiguous',
-      `the sources hold usable certificates of ${usableSets.size} different rotation sets (${subjects.join('; ')}): give the agent one app's certificates only`,
+      `the sources hold usable certificates of ${usableSets.length} different rotation sets (${names.join('; ')}): give the agent one app's certificates only`,
     );
   }
-  const setId = [...usableSets][0];
-  const setCurrent = checked.rotationSets.find((s) => s.id === setId)?.current;
-  const chosen =
-    usable.find((c) => c.report.source === setCurrent && c.report.position === judged.find((j) => j.id === c.id)?.report.position) ??
-    [...usable].sort((a, b) => a.pair.leaf.notAfter.getTime() - b.pair.leaf.notAfter.getTime()).at(-1)!;
+  // The set's current pair (the newest presentable one) when it passes every rule of the
+  // gate too; else the newest pair of the set that does.
+  const set = usableSets[0] as (typeof usableSets)[number];
+  const chosen = usable.get(set.current) ?? (usable.get(set.members.filter((m) => usable.has(m)).at(-1) as CertificateReport) as Candidate);
   return { chosen, turnedDown };
 }
 
 /** A reason code of `cert check` as the agent's error code (the agent always requires a key). */
 function failure(report: CertificateReport, reasons: ReasonCode[]): Omit<TurnedDown, 'id'> {
   const reason = reasons[0] as ReasonCode;
-  const code: MtlsErrorCode = reason === 'key-not-checked' ? 'no-key' : (reason as MtlsErrorCode);
-  const words = reasons.map((r) => (r === 'key-not-checked' ? 'no private key among the sources belongs to it' : reasonText(report, r, 0)));
+  const noKey = (r: ReasonCode) => r === 'key-not-checked' || r === 'no-matching-key';
+  const code = (noKey(reason) ? 'no-key' : reason) as MtlsErrorCode;
+  const words = reasons.map((r) => (noKey(r) ? 'no private key among the sources belongs to it' : reasonText(report, r, 0)));
   return { code, message: escapeControlCharacters(`${report.source}: ${words.join('; ')}`), source: report.source };
 }
 

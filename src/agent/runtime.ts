@@ -30,7 +30,19 @@ import { watchSources, type SourceWatcher } from './watcher.js';
 const PASSPHRASE_ENV = 'AITOSS_KEY_PASSPHRASE';
 const DEFAULT_RESCAN_MS = 60_000;
 /** Problems of the presented pair that are failures, not warnings (they never get presented). */
-const FAILURE_PROBLEMS = new Set(['expired', 'not-yet-valid', 'key-mismatch', 'no-client-auth', 'leaf-not-first', 'no-key']);
+const FAILURE_PROBLEMS = new Set([
+  'expired',
+  'not-yet-valid',
+  'never-valid',
+  'key-mismatch',
+  'key-not-proven',
+  'no-client-auth',
+  'malformed-eku',
+  'duplicate-extension',
+  'unknown-critical-extension',
+  'leaf-not-first',
+  'no-key',
+]);
 /** Options that would weaken or replace the identity and verification the agent owns. */
 const OWNED_AGENT_OPTIONS = ['cert', 'key', 'pfx', 'passphrase', 'ca', 'servername', 'rejectUnauthorized'] as const;
 
