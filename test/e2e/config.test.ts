@@ -332,6 +332,10 @@ describe('what configuration is loaded: the search bounds and the owner and mode
     mkdirSync(join(repo, '.git'), { recursive: true });
     chownSync(repo, OTHER_UID, OTHER_UID);
     const asOther = { uid: OTHER_UID, cwd: repo };
+    // The certificate from where that user can read it (the checkout may be private).
+    copyFileSync(EXPIRING.cert, join(repo, 'app.crt'));
+    chmodSync(join(repo, 'app.crt'), 0o644);
+    const check = ['cert', 'check', 'app.crt', '--at', PIN];
     const clean = await run([...check], asOther);
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(1);
