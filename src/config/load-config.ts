@@ -72,8 +72,10 @@ function homeDirectory(env: NodeJS.ProcessEnv): string {
 }
 
 /** Where the search from `cwd` stops (see SearchStop). Looks only at the names `.git` and `package.json`. */
-export function searchBounds(cwd: string, home: string): { stopAt: string; stop: SearchStop } {
+export function searchBounds(cwd: string, homeDir: string): { stopAt: string; stop: SearchStop } {
   const start = resolve(cwd);
+  // A home of `/` (some containers) would put every directory inside it: no home bound then.
+  const home = dirname(homeDir) === homeDir ? undefined : homeDir;
   let packageRoot: string | undefined;
   for (let dir = start; ; ) {
     if (exists(join(dir, '.git'))) return { stopAt: dir, stop: 'repository' };

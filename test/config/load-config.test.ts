@@ -201,5 +201,7 @@ describe('searchBounds: where the upward search stops', () => {
     expect(searchBounds(join(root, 'job'), home)).toEqual({ stopAt: join(root, 'job'), stop: 'working-directory' });
     expect(searchConfigFile(join(root, 'job'), home).file).toBeUndefined();
     expect(searchConfigFile(root, home).file).toBe(file);
+    // HOME=/ (some containers) bounds nothing: the working directory alone still.
+    expect(searchBounds(join(root, 'job'), '/')).toEqual({ stopAt: join(root, 'job'), stop: 'working-directory' });
   });
 });
