@@ -14,6 +14,8 @@ describe('AitossError', () => {
   it('escapes control characters that came from the input', () => {
     expect(inputError('a\nb.pem', 'bad \u0000 byte\r').toLine()).toBe('a\\nb.pem: bad \\x00 byte\\r');
     expect(escapeControlCharacters('tab\there\u007f')).toBe('tab\\there\\x7f');
+    // C1 controls, bidirectional controls and line separators too: an error line is one line, in order.
+    expect(inputError('evil\u202ecrt.key', 'x\u009b2J\u2066y\u2028z').toLine()).toBe('evil\\u202ecrt.key: x\\x9b2J\\u2066y\\u2028z');
   });
   it('keeps the cause for DEBUG', () => {
     const cause = new Error('low level');

@@ -195,4 +195,12 @@ describe('terminal output is data', () => {
     const inspected = await inspect([dir]);
     expect(inspected.stdout).toContain('x\\x1b[2K\\rPASS  fake.crt: 365 days left\\u202e\\x85.crt');
   });
+
+  it('an error line names a hostile file as data too', async () => {
+    const result = await check(['missing\u202e\u001b[31m.crt']);
+    expect(result.code).toBe(2);
+    // Shown escaped, or (the input layer's choice for a value that is no plausible path) not at all.
+    expect(result.stderr).not.toMatch(/[\u001b\u202e]/);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
 });
