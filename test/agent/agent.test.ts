@@ -113,6 +113,18 @@ describe('createMtlsAgent: clients', () => {
   });
 });
 
+describe('createMtlsAgent: several pairs', () => {
+  it('presents the current pair of several (the newest valid one with its key), as cert check judges it', async () => {
+    const now = new Date();
+    const older = await pki.client({ notBefore: addDays(now, -200) });
+    const newer = await pki.client({ notBefore: addDays(now, -3) });
+    const future = await pki.client({ notBefore: addDays(now, 10) });
+    const mtls = await agentFor({ pairs: [older, future, newer].map(({ cert, key }) => ({ cert, key })) });
+    expect(mtls.status()).toMatchObject({ serialNumber: newer.serial, source: 'options.pairs[2].cert' });
+    expect(await get(server.url, mtls.agent)).toBe(newer.serial);
+  });
+});
+
 describe('createMtlsAgent: the server is always verified', () => {
   it('refuses a server it does not trust, even when a request asks rejectUnauthorized: false', async () => {
     const mtls = await agentFor({ cert: pair.cert, key: pair.key, ca: pki.clientCa });
