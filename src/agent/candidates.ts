@@ -18,7 +18,7 @@ import { reportCertificate, type CertificateReport } from '../core/report.js';
 import { rotationSets } from '../core/rotation.js';
 import { reasonsFor, reasonText, type ReasonCode } from '../core/verdict.js';
 import { readPathArgument, readSingleSource, type RawSource } from '../input/read-source.js';
-import { looksLikeContent } from '../input/src-value.js';
+import { isShowablePath } from '../input/src-value.js';
 import { MtlsAgentError, type CredentialSource, type MtlsErrorCode } from './index.js';
 
 /** What to read: the explicit pairs and the folders, as the options named them. */
@@ -82,10 +82,12 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
     explicit.push({ certSource: cert.source, keySource: key.source });
   }
 
-  for (const dir of plan.dirs) {
+  for (const [index, given] of plan.dirs.entries()) {
+    // A folder is named as given only when it may be shown (never what looks like key material).
+    const dir = isShowablePath(given) ? given : `options.dir[${index}]`;
     let raws: RawSource[];
     try {
-      const read = await readPathArgument(dir, io);
+      const read = await readPathArgument(given, io);
       raws = read.sources;
       // A file the folder holds that cannot be read (over 1 MiB, a FIFO, a broken link) is turned down, not fatal.
       for (const skipped of read.skipped) {
@@ -228,7 +230,7 @@ async function readNamed(source: CredentialSource, option: string, io: { env: No
     // Named as given, like a PATH: `options.cert` only when the value may not be shown.
     return await readSingleSource(source, io, { setting: 'path', origin: 'argument', option });
   } catch (error) {
-    throw asAgentError(error, looksLikeContent(source) ? option : source);
+    throw asAgentError(error, isShowablePath(source) ? source : option);
   }
 }
 

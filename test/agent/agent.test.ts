@@ -187,6 +187,10 @@ describe('createMtlsAgent: validation at creation', () => {
     const base64Key = Buffer.from(pair.key).toString('base64');
     const swapped = await creationError({ cert: pair.cert, key: base64Key.slice(0, 200) });
     expect(swapped.message).not.toContain(base64Key.slice(0, 40));
+    for (const options of [{ dir: base64Key }, { dir: `/nonexistent/${base64Key.slice(0, 300)}` }, { cert: `./${base64Key.slice(0, 300)}`, key: pair.key }]) {
+      const error = await creationError(options);
+      expect(JSON.stringify({ ...error, message: error.message })).not.toContain(base64Key.slice(40, 80));
+    }
     const truncated = await creationError({ cert: pair.cert.slice(0, pair.cert.length / 2), key: pair.key });
     expect(truncated.message).toMatch(/^options\.cert: /);
     expect(truncated.message).not.toMatch(/\n/);
