@@ -352,3 +352,82 @@ function decodeOid(bytes: Uint8Array): string {
   }
   return parts.join('.');
 }
+
+// --- Names --------------------------------------------------------------------------------------
+
+/**
+ * The DER of a certificate's issuer and subject Names (tag and length included): the
+ * bytes a TLS CertificateRequest lists in certificate_authorities. Undefined if the DER
+ * is unexpected.
+ */
+export function certificateNamesDer(der: Uint8Array): { issuer: Buffer; subject: Buffer } | undefined {
+  const cert = readTlv(der, 0);
+  if (!cert || cert.tag !== SEQUENCE) return undefined;
+  const tbs = readTlv(der, cert.contentStart, cert.end);
+  if (!tbs || tbs.tag !== SEQUENCE) return undefined;
+  const fields = children(der, tbs);
+  if (!fields) return undefined;
+  // [0] version is optional; then serial, signature, issuer, validity, subject.
+  const first = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const issuer = fields[first + 2];
+  const subject = fields[first + 4];
+  if (!issuer || issuer.tag !== SEQUENCE || !subject || subject.tag !== SEQUENCE) return undefined;
+  return { issuer: Buffer.from(der.subarray(issuer.start, issuer.end)), subject: Buffer.from(der.subarray(subject.start, subject.end)) };
+}
+
+const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.42': 'GN',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+function decodeString(tag: number, bytes: Buffer): string {
+  switch (tag) {
+    case 0x0c: // UTF8String
+      return bytes.toString('utf8');
+    case 0x1e: // BMPString
+      if (bytes.length % 2 !== 0) return `#${bytes.toString('hex')}`;
+      return Buffer.from(bytes).swap16().toString('utf16le');
+    case 0x13: // PrintableString
+    case 0x16: // IA5String
+    case 0x14: // TeletexString
+      return bytes.toString('latin1');
+    default:
+      return `#${bytes.toString('hex')}`;
+  }
+}
+
+/**
+ * A DER Name as `CN=…, O=…` in encoded order, the way OpenSSL prints it on one line
+ * (`#hex` of the whole Name when it is not a Name). The text is the server's: renderers
+ * escape it.
+ */
+export function formatDerName(der: Uint8Array): string {
+  const whole = `#${Buffer.from(der).toString('hex')}`;
+  const name = readTlv(der, 0);
+  if (!name || name.tag !== SEQUENCE || name.end !== der.length) return whole;
+  const sets = children(der, name);
+  if (!sets) return whole;
+  const parts: string[] = [];
+  for (const set of sets) {
+    const attributes = children(der, set);
+    if (!attributes) return whole;
+    for (const attribute of attributes) {
+      const [oid, value] = children(der, attribute) ?? [];
+      if (!oid || oid.tag !== OID || !value) return whole;
+      const type = decodeOid(der.subarray(oid.contentStart, oid.end));
+      parts.push(`${NAME_ATTRIBUTES[type] ?? type}=${decodeString(value.tag, Buffer.from(der.subarray(value.contentStart, value.end)))}`);
+    }
+  }
+  return parts.join(', ');
+}

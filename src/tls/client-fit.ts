@@ -3,6 +3,7 @@
 // ClientSignatureAlgorithms`, `s_server -client_sigalgs`), or CA names that our chain does not
 // reach. Pure functions over the certificate chain and what the handshake showed.
 import { X509Certificate, type KeyObject } from 'node:crypto';
+import { certificateNamesDer } from '../core/der.js';
 
 const SCHEME_NAMES: Readonly<Record<number, string>> = {
   0x0201: 'rsa_pkcs1_sha1',
@@ -69,37 +70,12 @@ export function keyKind(key: KeyObject): string {
   }
 }
 
-// --- Names of the chain, as DER, to compare with certificate_authorities ---------------------
-
-function tlv(der: Buffer, offset: number): { start: number; end: number; next: number; tag: number } {
-  const tag = der[offset] ?? 0;
-  let length = der[offset + 1] ?? 0;
-  let start = offset + 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes < 1 || bytes > 3) throw new Error('unsupported DER length');
-    length = der.readUIntBE(start, bytes);
-    start += bytes;
-  }
-  if (start + length > der.length) throw new Error('truncated DER');
-  return { start, end: start + length, next: start + length, tag };
-}
-
 /** The issuer and subject Names of a certificate, as hex DER (the bytes a CertificateRequest lists). */
-export function certificateNames(der: Buffer): { issuer: string; subject: string } {
-  const certificate = tlv(der, 0);
-  const tbs = tlv(der, certificate.start);
-  let cursor = tbs.start;
-  let field = tlv(der, cursor);
-  if (field.tag === 0xa0) field = tlv(der, (cursor = field.next)); // version
-  const signature = tlv(der, field.next); // after serialNumber
-  const issuer = tlv(der, signature.next);
-  const validity = tlv(der, issuer.next);
-  const subject = tlv(der, validity.next);
-  return {
-    issuer: der.subarray(signature.next, issuer.end).toString('hex'),
-    subject: der.subarray(validity.next, subject.end).toString('hex'),
-  };
+function certificateNames(der: Buffer): { issuer: string; subject: string } {
+  const names = certificateNamesDer(der);
+  // Node parsed this certificate already: its DER has both Names.
+  if (!names) throw new Error('unexpected certificate DER');
+  return { issuer: names.issuer.toString('hex'), subject: names.subject.toString('hex') };
 }
 
 export interface ClientChainFacts {

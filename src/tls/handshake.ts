@@ -18,6 +18,7 @@ import { createDecipheriv, createHmac } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
+import { formatDerName } from '../core/der.js';
 
 const MAX_CAPTURE = 256 * 1024;
 /** Application records of the server decrypted after the handshake, looking for an alert. */
@@ -313,7 +314,7 @@ function distinguishedNames(body: Buffer, offset: number): { names: string[]; na
   while (cursor + 2 <= end) {
     const length = body.readUInt16BE(cursor);
     const der = body.subarray(cursor + 2, cursor + 2 + length);
-    names.push(formatName(der));
+    names.push(formatDerName(der));
     namesDer.push(der.toString('hex'));
     cursor += 2 + length;
   }
@@ -529,94 +530,3 @@ function decryptRecord(state: CipherState, sequence: bigint, record: TlsRecord):
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
-// --- Distinguished names ---------------------------------------------------------------------
-
-const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'street',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.42': 'GN',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
-
-interface Tlv {
-  tag: number;
-  value: Buffer;
-  next: number;
-}
-
-function readTlv(der: Buffer, offset: number): Tlv {
-  const tag = der[offset] ?? 0;
-  let length = der[offset + 1] ?? 0;
-  let start = offset + 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes < 1 || bytes > 3) throw new Error('unsupported DER length');
-    length = der.readUIntBE(start, bytes);
-    start += bytes;
-  }
-  if (start + length > der.length) throw new Error('truncated DER');
-  return { tag, value: der.subarray(start, start + length), next: start + length };
-}
-
-function decodeOid(bytes: Buffer): string {
-  const parts: number[] = [];
-  let value = 0;
-  for (const byte of bytes) {
-    value = value * 128 + (byte & 0x7f);
-    if (!(byte & 0x80)) {
-      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-      else parts.push(value);
-      value = 0;
-    }
-  }
-  return parts.join('.');
-}
-
-function decodeString(tag: number, bytes: Buffer): string {
-  switch (tag) {
-    case 0x0c: // UTF8String
-      return bytes.toString('utf8');
-    case 0x1e: // BMPString
-      return bytes.swap16().toString('utf16le');
-    case 0x13: // PrintableString
-    case 0x16: // IA5String
-    case 0x14: // TeletexString
-      return bytes.toString('latin1');
-    default:
-      return `#${bytes.toString('hex')}`;
-  }
-}
-
-/** A DER Name as `CN=…, O=…` in encoded order, the way OpenSSL prints it on one line. */
-export function formatName(der: Buffer): string {
-  try {
-    const name = readTlv(der, 0);
-    const parts: string[] = [];
-    let setOffset = 0;
-    while (setOffset < name.value.length) {
-      const set = readTlv(name.value, setOffset);
-      let attrOffset = 0;
-      while (attrOffset < set.value.length) {
-        const attr = readTlv(set.value, attrOffset);
-        const oid = readTlv(attr.value, 0);
-        const value = readTlv(attr.value, oid.next);
-        const type = decodeOid(oid.value);
-        parts.push(`${NAME_ATTRIBUTES[type] ?? type}=${decodeString(value.tag, Buffer.from(value.value))}`);
-        attrOffset = attr.next;
-      }
-      setOffset = set.next;
-    }
-    return parts.join(', ');
-  } catch {
-    return `#${der.toString('hex')}`;
-  }
-}

@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { certificateSpki, keyDerivationOf, publicKeyOfPrivateKey } from '../../src/core/der.js';
-import { createKeyPair } from '../../scripts/lib/pki.mjs';
+import { certificateNamesDer, certificateSpki, formatDerName, keyDerivationOf, publicKeyOfPrivateKey } from '../../src/core/der.js';
+import { createKeyPair, x509 } from '../../scripts/lib/pki.mjs';
 
 const dir = new URL('../../fixtures/', import.meta.url);
 const files = (sub: string, ext: string) => readdirSync(new URL(sub, dir)).filter((f) => f.endsWith(ext)).map((f) => `${sub}${f}`);
@@ -79,5 +79,42 @@ describe('keyDerivationOf: the cost of an encrypted key, read before decrypting'
       flipped[i] = (flipped[i] as number) ^ 0xff;
       expect(() => keyDerivationOf(flipped)).not.toThrow();
     }
+  });
+});
+
+describe('formatDerName', () => {
+  it('prints a DER name in encoded order', () => {
+    const der = Buffer.from(new x509.Name('C=KR, O=Viva Republica, CN=Apps in Toss Client CA').toArrayBuffer());
+    expect(formatDerName(der)).toBe('C=KR, O=Viva Republica, CN=Apps in Toss Client CA');
+  });
+
+  it('decodes UTF-8 names', () => {
+    const der = Buffer.from(new x509.Name('CN=토스 파트너').toArrayBuffer());
+    expect(formatDerName(der)).toBe('CN=토스 파트너');
+  });
+
+  it('falls back to hex on garbage', () => {
+    expect(formatDerName(Buffer.from([0x30, 0x05, 0x31]))).toBe('#300531');
+    expect(formatDerName(Buffer.from([0x30, 0x03, 0x31, 0x01, 0x30]))).toBe('#3003310130');
+  });
+});
+
+describe('certificateNamesDer', () => {
+  it('finds the issuer and subject Names of every fixture certificate, as @peculiar/x509 encodes them', () => {
+    const certificates = [...files('pki/', '.crt'), ...files('pairs/', '.crt'), ...files('lifecycle/', '.crt')];
+    expect(certificates.length).toBeGreaterThan(10);
+    for (const file of certificates) {
+      const der = new X509Certificate(readFileSync(new URL(file, dir))).raw;
+      const reference = new x509.X509Certificate(der);
+      const names = certificateNamesDer(der);
+      expect(names?.issuer.toString('hex'), file).toBe(Buffer.from(reference.issuerName.toArrayBuffer()).toString('hex'));
+      expect(names?.subject.toString('hex'), file).toBe(Buffer.from(reference.subjectName.toArrayBuffer()).toString('hex'));
+      expect(formatDerName(names!.subject), file).toBe(reference.subject);
+    }
+  });
+
+  it('is undefined on what is no certificate', () => {
+    expect(certificateNamesDer(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]))).toBeUndefined();
+    expect(certificateNamesDer(Buffer.alloc(0))).toBeUndefined();
   });
 });

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { x509 } from '../../scripts/lib/pki.mjs';
-import { HandshakeRecorder, formatName } from '../../src/tls/handshake.js';
-
-describe('formatName', () => {
-  it('prints a DER name in encoded order', () => {
-    const der = Buffer.from(new x509.Name('C=KR, O=Viva Republica, CN=Apps in Toss Client CA').toArrayBuffer());
-    expect(formatName(der)).toBe('C=KR, O=Viva Republica, CN=Apps in Toss Client CA');
-  });
-
-  it('decodes UTF-8 names', () => {
-    const der = Buffer.from(new x509.Name('CN=토스 파트너').toArrayBuffer());
-    expect(formatName(der)).toBe('CN=토스 파트너');
-  });
-
-  it('falls back to hex on garbage', () => {
-    expect(formatName(Buffer.from([0x30, 0x05, 0x31]))).toBe('#300531');
-  });
-});
+import { HandshakeRecorder } from '../../src/tls/handshake.js';
 
 describe('HandshakeRecorder', () => {
   it('says "unknown" without data or on garbage, never throws', () => {
