@@ -70,13 +70,18 @@ const OPENSSL_CURVES: Record<string, string> = { 'P-256': 'prime256v1', 'P-384':
 
 const hex = (buf: Uint8Array, tlv: Tlv) => Buffer.from(buf.subarray(tlv.contentStart, tlv.end)).toString('hex');
 
-/** DER of the certificate's SubjectPublicKeyInfo, or undefined if the DER is unexpected. */
-export function certificateSpki(der: Uint8Array): Buffer | undefined {
+/** The fields of a certificate's TBSCertificate, or undefined if the DER is unexpected. */
+function tbsFields(der: Uint8Array): Tlv[] | undefined {
   const cert = readTlv(der, 0);
   if (!cert || cert.tag !== SEQUENCE) return undefined;
   const tbs = readTlv(der, cert.contentStart, cert.end);
   if (!tbs || tbs.tag !== SEQUENCE) return undefined;
-  const fields = children(der, tbs);
+  return children(der, tbs);
+}
+
+/** DER of the certificate's SubjectPublicKeyInfo, or undefined if the DER is unexpected. */
+export function certificateSpki(der: Uint8Array): Buffer | undefined {
+  const fields = tbsFields(der);
   if (!fields) return undefined;
   // [0] version is optional; then serial, signature, issuer, validity, subject, spki.
   const index = fields[0]?.tag === 0xa0 ? 6 : 5;
@@ -285,11 +290,7 @@ export interface RawExtension {
  * when the DER is unexpected; an empty list when there are none.
  */
 export function certificateExtensions(der: Uint8Array): RawExtension[] | undefined {
-  const cert = readTlv(der, 0);
-  if (!cert || cert.tag !== SEQUENCE) return undefined;
-  const tbs = readTlv(der, cert.contentStart, cert.end);
-  if (!tbs || tbs.tag !== SEQUENCE) return undefined;
-  const fields = children(der, tbs);
+  const fields = tbsFields(der);
   if (!fields) return undefined;
   const wrapper = fields.find((f) => f.tag === 0xa3);
   if (!wrapper) return [];
@@ -361,11 +362,7 @@ function decodeOid(bytes: Uint8Array): string {
  * is unexpected.
  */
 export function certificateNamesDer(der: Uint8Array): { issuer: Buffer; subject: Buffer } | undefined {
-  const cert = readTlv(der, 0);
-  if (!cert || cert.tag !== SEQUENCE) return undefined;
-  const tbs = readTlv(der, cert.contentStart, cert.end);
-  if (!tbs || tbs.tag !== SEQUENCE) return undefined;
-  const fields = children(der, tbs);
+  const fields = tbsFields(der);
   if (!fields) return undefined;
   // [0] version is optional; then serial, signature, issuer, validity, subject.
   const first = fields[0]?.tag === 0xa0 ? 1 : 0;
