@@ -442,7 +442,8 @@ describe('network failures', () => {
       const timings = report.attempts[0]?.timings;
       const spent = (timings?.setup ?? Number.NaN) + (timings?.total ?? Number.NaN);
       expect(spent).toBeGreaterThanOrEqual(timeout - 5);
-      expect(spent).toBeLessThan(timeout + 300);
+      // Slack for a loaded machine, still well under the 2x at which Node's own timeout fires.
+      expect(spent).toBeLessThan(timeout * 1.6);
       expect(wall).toBeLessThan(timeout + 4000); // process start and exit included, on a loaded machine
       const text = await ping([`https://127.0.0.1:${silent.port}/`, ...creds('client'), ...ca(), '--timeout', String(timeout)]);
       expect(text.stdout.split('\n')[0]).toMatch(/^FAIL  timeout in tls: timed out after (1200 ms|1\.2 s|1200ms|1\.2s) during the TLS handshake$/);
