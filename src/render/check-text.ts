@@ -67,11 +67,15 @@ function withVerdictRow(cert: CheckedCertificate, failUnder: number, style: Styl
 
 function renderSummary(report: CheckReport, style: Style): string {
   const head = report.status === 'pass' ? style.pass('check passed') : style.fail('check failed');
-  const parts = [
+  return `${head} · ${style.dim(summaryParts(report).join(' · '))}`;
+}
+
+/** The summary after `check passed`/`check failed`: the text and GitHub formats both say it this way. */
+export function summaryParts(report: CheckReport): string[] {
+  return [
     countsPhrase(report),
     ...(report.skipped.length > 0 ? [`${plural(report.skipped.length, 'file')} skipped`] : []),
     `fail under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}${report.all ? ', every pair judged' : ''}`,
     `as of ${stamp(report.evaluatedAt)}`,
   ];
-  return `${head} · ${style.dim(parts.join(' · '))}`;
 }

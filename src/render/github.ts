@@ -8,9 +8,9 @@
  * `%0D`, `%0A`; in a property value `:` and `,` also become `%3A` and `%2C`.
  */
 import { plural, type CertificateReport } from '../core/report.js';
-import { countsPhrase, verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import { verdictText, type CheckedCertificate, type CheckReport } from '../core/verdict.js';
+import { summaryParts } from './check-text.js';
 import { escapeStrings } from './escape.js';
-import { stamp } from './text.js';
 
 export interface GithubOutput {
   /** Workflow command lines (and a closing plain line), each without a newline. */
@@ -73,13 +73,8 @@ function fileOf(cert: CertificateReport): string | undefined {
 }
 
 function closingLine(report: CheckReport): string {
-  // The words of the text summary, in the same order: one story in every format.
-  return [
-    `check ${report.status === 'pass' ? 'passed' : 'failed'}`,
-    countsPhrase(report),
-    `fail under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}${report.all ? ', every pair judged' : ''}`,
-    `as of ${stamp(report.evaluatedAt)}`,
-  ].join(' · ');
+  // The words of the text summary: one story in every format.
+  return [`check ${report.status === 'pass' ? 'passed' : 'failed'}`, ...summaryParts(report)].join(' · ');
 }
 
 const VERDICT_CELL: Record<CheckedCertificate['verdict'], string> = {
@@ -104,7 +99,7 @@ export function renderSummaryMarkdown(unescaped: CheckReport): string {
     '|---|---|---|--:|---|---|---|',
     ...rows,
     '',
-    `${countsPhrase(report)}. Fails under ${plural(report.failUnder, 'day')}${report.requireKey ? ', key required' : ''}; evaluated at ${stamp(report.evaluatedAt)}.`,
+    summaryParts(report).join(' · '),
     '',
   ].join('\n');
 }

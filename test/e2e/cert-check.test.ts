@@ -289,7 +289,7 @@ describe('--format github', () => {
         '| ⚠️ pass | `fixtures/lifecycle/expiring-20d.crt` | CN=expiring-20d.partner.example, O=Demo Partner, OU=Apps in Toss | 20 | 2026-12-21 | matches | 20 days left, expires 2026-12-21 |',
         '| ❌ fail | `fixtures/lifecycle/expired.crt` | CN=expired.partner.example, O=Demo Partner, OU=Apps in Toss | -36 | 2026-10-26 | not checked | expired 36 days ago (2026-10-26) |',
         '',
-        '5 certificates: 3 pass, 1 fail, 1 superseded. Fails under 14 days; evaluated at 2026-12-01 00:00 UTC.',
+        '5 certificates: 3 pass, 1 fail, 1 superseded · fail under 14 days · as of 2026-12-01 00:00 UTC',
         '',
       ].join('\n'),
     );
@@ -436,6 +436,12 @@ describe('a folder with files that are not a usable certificate or key', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('skipped (2 files in folders, not a usable certificate or key)');
     expect(text.stdout).toMatch(/check passed · 1 certificate: 1 pass · 2 files skipped · fail under 30 days/);
+    // The GitHub closing line and job summary say what the text summary says.
+    const summaryFile = join(dir, 'summary.md');
+    const github = await check([dir, '--at', PIN, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summaryFile } });
+    expect(github.code).toBe(0);
+    expect(github.stdout).toContain('aitoss: check passed · 1 certificate: 1 pass · 2 files skipped · fail under 30 days · as of');
+    expect(readFileSync(summaryFile, 'utf8')).toContain('1 certificate: 1 pass · 2 files skipped · fail under 30 days · as of');
   });
 
   it('-r judges the certificates of subfolders too', async () => {

@@ -73,7 +73,7 @@ describe('the step summary', () => {
         '| ✅ pass | `rotation/app-2026.crt` | CN=rotation.partner.example, O=Demo Partner, OU=Apps in Toss | 379 | 2027-12-15 | matches | 379 days left, expires 2027-12-15 |',
         '| ❌ fail | `lifecycle/urgent-5d.crt` | CN=urgent-5d.partner.example, O=Demo Partner, OU=Apps in Toss | 5 | 2026-12-06 | not checked | 5 days left (< 30) |',
         '',
-        '3 certificates: 1 pass, 1 fail, 1 superseded. Fails under 30 days; evaluated at 2026-12-01 00:00 UTC.',
+        '3 certificates: 1 pass, 1 fail, 1 superseded · fail under 30 days · as of 2026-12-01 00:00 UTC',
         '',
       ].join('\n'),
     );
