@@ -205,9 +205,15 @@ export function withRotation(
     const newest = set.members.at(-1) as CertificateReport;
     if (['expiring', 'urgent', 'critical', 'expired'].includes(newest.level)) messages.push(NO_SUCCESSOR_MESSAGE);
     for (const c of set.newerUnchosen) messages.push(newerUnchosenMessage(c, set.current));
+    // A successor is already issued but cannot be used yet: the current pair's action is to
+    // make that one usable, not to issue another certificate.
+    const staged = set.newerUnchosen.filter((c) => c.keyStatus !== 'proven' || c.level === 'not-yet-valid').at(-1);
     for (const cert of set.members) {
       const superseded = set.superseded.includes(cert);
       const base = { ...cert, rotationSet: set.id, supersededBy: superseded ? set.current.source : null };
+      if (cert === set.current && staged && ['expiring', 'urgent', 'critical'].includes(cert.status)) {
+        base.nextAction = `${newerUnchosenMessage(staged, set.current)}; this one expires ${cert.notAfter.slice(0, 10)}`;
+      }
       updated.set(
         cert,
         superseded

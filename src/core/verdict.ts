@@ -223,7 +223,9 @@ function validityPhrase(cert: CertificateReport): string {
 
 /** The action of a failing certificate: that of its first (worst) reason. */
 function failureAction(cert: CertificateReport, reasons: readonly ReasonCode[], failUnder: number): string {
-  const own = nextAction(cert);
+  // The report's action: its worst fact's, or, for the current pair of a set whose newer
+  // certificate is not usable yet, to make that one usable (withRotation).
+  const own = cert.nextAction;
   // A worse fact than the dates (a key, an extension): its action comes first.
   if (cert.status !== cert.level) return own;
   for (const reason of reasons) {

@@ -157,6 +157,7 @@ describe('rotation sets', () => {
     expect(older).toMatchObject({ keyMatch: true, verdict: 'fail', reasons: ['below-threshold'] });
     expect(newer).toMatchObject({ verdict: 'fail', reasons: ['key-mismatch'] });
     expect(older.messages.join('\n')).toMatch(/newer certificate rotation\/app-2026\.crt has a key that does not match/);
+    expect(older.nextAction).toMatch(/^the newer certificate rotation\/app-2026\.crt has a key that does not match: find its own key before deploying it; this one expires 2026-12-11$/);
   });
 
   it('says when the newer certificate of a set has no key among the inputs', () => {
@@ -166,6 +167,10 @@ describe('rotation sets', () => {
     expect(bySource(report, 'rotation/app-2025.crt').messages).toEqual([
       'the newer certificate rotation/app-2026.crt has no key among the inputs: add its key to check and deploy it',
     ]);
+    // Its next action says the same (inspect shows it too): not "issue a new certificate".
+    expect(bySource(report, 'rotation/app-2025.crt').nextAction).toBe(
+      'the newer certificate rotation/app-2026.crt has no key among the inputs: add its key to check and deploy it; this one expires 2026-12-11',
+    );
   });
 
   it('without keys, judges the newest certificate and supersedes the older', () => {

@@ -51,6 +51,22 @@ describe('text output', () => {
     expect(summary).toBe('2 certificates: 1 superseded, 1 ok · as of 2026-12-20 00:00 UTC');
   });
 
+  it('an expiring certificate whose successor is staged without its key: make that one usable, not "issue a new certificate"', async () => {
+    const args = ['fixtures/rotation/app-2025.crt', 'fixtures/rotation/app-2025.key', 'fixtures/rotation/app-2026.crt', '--at', PIN];
+    const action =
+      '→ the newer certificate fixtures/rotation/app-2026.crt has no key among the inputs: add its key to check and deploy it; this one expires 2026-12-11';
+    const shown = await inspect(args);
+    expect(shown.code).toBe(0);
+    const [older] = shown.stdout.split('\n\n');
+    expect(older).toMatch(/^fixtures\/rotation\/app-2025\.crt {2}EXPIRING {2}10 days left/);
+    expect(older).toContain(action);
+    expect(older).not.toMatch(/issue a new certificate/);
+    // check's details say the same.
+    const checked = await runCli(['cert', 'check', ...args]);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout.split('\n\n')[1]).toContain(action);
+  });
+
   it('colors only when asked or on a terminal; NO_COLOR wins over FORCE_COLOR, flags over both', async () => {
     const plain = await inspect(['fixtures/pairs/rsa-pkcs8.crt', '--at', PIN]);
     expect(plain.stdout).not.toMatch(/\u001b\[/);
