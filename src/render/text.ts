@@ -27,9 +27,10 @@ export const STATUS_LABEL: Record<Status, string> = {
   'ca-certificate': 'CA CERTIFICATE',
 };
 
-/** The status in the summary's words: `key mismatch`, `CA certificate`. */
-export function statusWords(status: Status): string {
-  return status === 'ca-certificate' ? 'CA certificate' : status.replace(/-/g, ' ');
+/** The status in the summary's words, for `count` certificates: `key mismatch`, `CA certificates`. */
+export function statusWords(status: Status, count = 1): string {
+  if (status === 'ca-certificate') return count === 1 ? 'CA certificate' : 'CA certificates';
+  return status.replace(/-/g, ' ');
 }
 
 /** A status's color: the level's for dates, red for what breaks TLS, dim for what is not judged. */
@@ -116,7 +117,7 @@ export function renderKey(key: KeyReport, style: Style): string {
 function renderSummary(report: InspectReport, style: Style): string {
   const counts = STATUS_ORDER.map((status) => [status, report.certificates.filter((c) => c.status === status)] as const)
     .filter(([, certs]) => certs.length > 0)
-    .map(([status, certs]) => styleStatus(style, certs[0] as CertificateReport, `${certs.length} ${statusWords(status)}`));
+    .map(([status, certs]) => styleStatus(style, certs[0] as CertificateReport, `${certs.length} ${statusWords(status, certs.length)}`));
   const parts = [`${plural(report.certificates.length, 'certificate')}${counts.length ? `: ${counts.join(', ')}` : ''}`];
   if (report.keys.length > 0) parts.push(plural(report.keys.length, 'key') + ' without a certificate');
   if (report.skipped.length > 0) parts.push(`${plural(report.skipped.length, 'file')} skipped`);

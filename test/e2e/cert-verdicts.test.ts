@@ -156,6 +156,9 @@ describe('one story: header, verdict, counts and next action agree', () => {
     const onlyCa = await check([fixture('pki/root-ca.crt')]);
     expect(onlyCa.code).toBe(2);
     expect(onlyCa.stderr).toMatch(/no client certificate among the inputs, only CA certificates/);
+    // inspect counts them in the same words, plural included.
+    copyFileSync(fixture('pki/intermediate-ca.crt'), join(dir, 'intermediate-ca.crt'));
+    expect((await inspect([dir])).stdout).toMatch(/^3 certificates: 2 CA certificates, 1 ok · /m);
   });
 
   it('under a day: "less than a day", never "0 days"', async () => {
