@@ -51,7 +51,9 @@ export function looksLikeContent(value: string): boolean {
  * switches between lower case, upper case, digits and `+/=` at almost every character
  * (~65% of neighbours differ; in words, under 25%), so a run of 16 or more such
  * characters switching at 30% or more (an unbroken part of 32 or more: 20%) is taken for key
- * material. Hex parts (a hash-named folder) are path parts, not secrets.
+ * material. Hex parts of up to 64 characters (a folder named by a SHA-1 or SHA-256 hash)
+ * are path parts, not secrets; a longer hex run is the DER of a key or certificate in
+ * hex (an Ed25519 key is 96 characters) and is judged like any other run.
  */
 export function isShowablePath(value: string): boolean {
   if (value.length === 0 || value.length > MAX_SHOWN_LENGTH || UNPRINTABLE.test(value)) return false;
@@ -59,7 +61,7 @@ export function isShowablePath(value: string): boolean {
   return !(value.match(/[A-Za-z0-9+/=]{16,}/g) ?? []).some(readsAsBase64);
 }
 
-const HEX_PART = /^[0-9a-fA-F]{8,}$/;
+const HEX_PART = /^[0-9a-fA-F]{8,64}$/;
 
 /**
  * Base64 every DER key or certificate carries: a SEQUENCE's start (`MII…`, `MC4C`, `MHcC`),

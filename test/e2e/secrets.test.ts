@@ -51,11 +51,12 @@ describe('key material given where a path was expected never reaches any output'
   const derOf = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   const rsaB64 = derOf(rsaPem).toString('base64');
   const edB64 = derOf(edPem).toString('base64');
+  const edHex = derOf(edPem).toString('hex');
   expect(edB64.startsWith('MC4C')).toBe(true);
   expect(bagAttributes.startsWith('Bag Attributes')).toBe(true);
 
   /** Needles: slices of each key's DER base64 (the key itself), none of which may be printed. */
-  const secrets = [rsaB64.slice(100, 140), rsaB64.slice(800, 840), rsaB64.slice(-60, -20), edB64.slice(16, 48), edB64.slice(30)];
+  const secrets = [rsaB64.slice(100, 140), rsaB64.slice(800, 840), rsaB64.slice(-60, -20), edB64.slice(16, 48), edB64.slice(30), edHex.slice(32)];
 
   const values: Array<[string, string]> = [
     ['PEM', rsaPem],
@@ -68,6 +69,7 @@ describe('key material given where a path was expected never reaches any output'
     ['Ed25519 DER in base64 with a leading newline', `\n${edB64}`],
     ['base64 of the DER with a character too many (no key, no path: ENAMETOOLONG)', `${rsaB64}x`],
     ['a truncated key body', rsaB64.slice(0, 1000)],
+    ['Ed25519 DER in hex', edHex],
   ];
 
   type Form = 'flag --key' | 'flag --cert' | 'PATH' | 'AITOSS_KEY' | 'AITOSS_CERT' | 'config key' | 'ping --ca';
