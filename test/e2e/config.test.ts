@@ -187,6 +187,20 @@ describe('aitoss config', () => {
     expect(result.stdout.split('\n')[0]).toBe(`config file    none found  (searched from ${join(dir, 'a/b')} up to ${dir}, the repository root: it holds .git)`);
   });
 
+  it('never shows an endpoint password, whatever it holds (a space, a tab, a quote, a slash), from the environment or the file', async () => {
+    const secret = 'Zx9-endpoint-secret';
+    for (const endpoint of [`https://partner:${secret} 2@api.example/`, `https://partner:${secret}\t@api.example/`, `https://partner:"${secret}@api.example/`, `https://partner:${secret}/x@api.example/`, `partner:${secret}@api.example`]) {
+      const dir = project({ '.aitossrc.json': JSON.stringify({ endpoint }) });
+      for (const args of [['config'], ['config', '--json']]) {
+        // runCli fails a run whose output holds one of `secrets`.
+        const fromEnv = await run(args, { cwd: dir, env: { AITOSS_ENDPOINT: endpoint }, secrets: [secret] });
+        expect(fromEnv.stdout + fromEnv.stderr).toContain('***@');
+        const fromFile = await run(args, { cwd: dir, secrets: [secret] });
+        expect(fromFile.stdout + fromFile.stderr).toContain('***@');
+      }
+    }
+  });
+
   it('says which candidates it did not use, and why', async () => {
     const dir = project({ 'app/package.json': '{"name":"app"}', 'app/.aitossrc.yaml': 'failUnder: 3\n', '.aitossrc.json': '{}' });
     const result = await run(['config'], { cwd: join(dir, 'app') });
