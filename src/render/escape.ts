@@ -3,7 +3,7 @@
  * quote them): every string of a report is escaped once, at the renderer's entry, with
  * the one escaping function (escapeControlCharacters, src/core/errors.ts), so no field a
  * renderer prints, now or later, can move the cursor, recolor, reorder or forge a line.
- * JSON needs none of this: its encoder escapes control characters itself.
+ * JSON escapes them as \uXXXX (renderJson, src/render/json.ts).
  */
 import { escapeControlCharacters } from '../core/errors.js';
 
