@@ -51,6 +51,21 @@ export async function run(argv: readonly string[]): Promise<void> {
   process.on('exit', () => {
     if (!finished) unfinishedRun(argv);
   });
+  // SIGINT/SIGTERM while no command traps them (reading stdin, a slow file system, a
+  // configuration still loading): 130/143 with one line and the machine format's
+  // document, as ping and the passphrase prompt end, not a silent death by the signal.
+  const onStopSignal = (signal: NodeJS.Signals) => {
+    // ping and the prompt listen too: they stop their work and end the run themselves.
+    if (process.listenerCount(signal) > 1) return;
+    const exitCode = signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    if (!finished) {
+      finished = true;
+      lastFailure(argv, { code: 'interrupted', message: `interrupted by ${signal}; no result`, source: null, exitCode });
+    }
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGTERM', onStopSignal);
   let cwd: string;
   try {
     cwd = process.cwd();

@@ -2,8 +2,8 @@
  * Edge outcomes of the built CLI: every run ends with 0, 1, 2, 130 or 143 and at most
  * one line on stderr, and never with 0 before its command finished.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,50 @@ describe('a JavaScript configuration that misbehaves', () => {
       `aitoss: ${join(dir, '.aitossrc.cjs')}: reading the configuration's values threw: no threshold today; fix the file or name another with --config FILE\n`,
     );
   });
+});
+
+/**
+ * The built CLI in `cwd`, sent `signal` once `ready` exists (a configuration writes it
+ * while it loads: the run is under way, past the process's start), its stdin left open.
+ */
+async function stoppedRun(args: string[], cwd: string, ready: string, signal: NodeJS.Signals) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(ready)) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the run never reached its configuration: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  child.kill(signal);
+  return { ...(await ended), stdout, stderr };
+}
+
+describe('a signal while no command traps it', () => {
+  it('SIGTERM while a configuration loads: 143, one line, and the JSON error document', async () => {
+    const dir = project({ '.aitossrc.cjs': 'require("fs").writeFileSync(__dirname + "/loading", "");\nsetInterval(() => {}, 1000);\nmodule.exports = new Promise(() => {});\n' });
+    const result = await stoppedRun([...CHECK_EXPIRED, '--json'], dir, join(dir, 'loading'), 'SIGTERM');
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(143);
+    expect(result.stderr).toBe('aitoss: interrupted by SIGTERM; no result\n');
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'interrupted', exitCode: 143 } });
+  }, 40_000);
+
+  it('SIGINT while reading standard input: 130, one line', async () => {
+    const dir = project({ '.aitossrc.cjs': 'require("fs").writeFileSync(__dirname + "/loading", "");\nmodule.exports = {};\n' });
+    const result = await stoppedRun(['cert', 'check', '-', '--at', PIN], dir, join(dir, 'loading'), 'SIGINT');
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('aitoss: interrupted by SIGINT; no result\n');
+  }, 40_000);
 });
 
 describe('the process around the run', () => {
