@@ -116,8 +116,10 @@ export function renderConfigText(settings: Settings, passphraseSet: boolean, sty
     }
     const set = name === 'passphraseEnv' ? passphraseSet : envSourceSet(name, setting.value, env);
     const note = set === undefined ? '' : `; ${set ? 'the variable is set' : 'the variable is not set'}`;
-    rows.push([name, escapeControlCharacters(String(shownValue(name, setting.value))), `${escapeControlCharacters(setting.origin)}${note}`]);
+    rows.push([name, String(shownValue(name, setting.value)), `${setting.origin}${note}`]);
   }
+  // Every cell is data from outside (file and directory names, values, origins): escaped once, before the widths are measured.
+  for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = escapeControlCharacters(row[i] as string);
   const nameWidth = Math.max(...rows.map(([n]) => n.length)) + 2;
   const settingRows = rows.filter(([name]) => NAMES.includes(name as SettingName));
   const valueWidth = Math.max(...settingRows.map(([, v]) => v.length)) + 2;

@@ -201,6 +201,18 @@ describe('aitoss config', () => {
     }
   });
 
+  it('shows a configuration file in a directory with a hostile name as data: no control, C1 or bidirectional character reaches the output', async () => {
+    const hostile = 'd\u001b[31m\u202e\u0085\u009bx';
+    const dir = project({ [`${hostile}/.aitossrc.yaml`]: 'failUnder: 3\n', [`${hostile}/package.json`]: '{"aitoss":{"failUnder":2}}' });
+    for (const args of [['config'], ['config', '--json']]) {
+      const result = await run(args, { cwd: join(dir, hostile) });
+      expect(result.code).toBe(0);
+      expect(result.stdout.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    }
+    const text = await run(['config'], { cwd: join(dir, hostile) });
+    expect(text.stdout.split('\n')[1]).toContain('d\\x1b[31m\\u202e\\x85\\x9bx/.aitossrc.yaml');
+  });
+
   it('says which candidates it did not use, and why', async () => {
     const dir = project({ 'app/package.json': '{"name":"app"}', 'app/.aitossrc.yaml': 'failUnder: 3\n', '.aitossrc.json': '{}' });
     const result = await run(['config'], { cwd: join(dir, 'app') });
