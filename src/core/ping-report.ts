@@ -94,8 +94,14 @@ export interface PingReport {
   summary: PingSummary;
 }
 
-/** Problems that stop `ping` before any traffic, unless `--force`. */
-export const BLOCKING: readonly ProblemCode[] = ['key-mismatch', 'expired', 'not-yet-valid'];
+/**
+ * Problems that stop `ping` before any traffic, unless `--force`: a key that cannot sign
+ * for the certificate (mismatched, or carrying its public half without proving
+ * possession), and dates no server accepts (a never-valid certificate is expired or not
+ * yet valid, whatever the day). What the server thinks of the extensions it is sent is
+ * left to the server (shown as warnings).
+ */
+export const BLOCKING: readonly ProblemCode[] = ['key-mismatch', 'key-not-proven', 'never-valid', 'expired', 'not-yet-valid'];
 
 /** The local pre-check of the chosen certificate (its `cert inspect` report). */
 export function precheck(cert: CertificateReport, force: boolean): Precheck {
@@ -115,6 +121,24 @@ export function precheckFailure(cert: CertificateReport): PingFailure | undefine
       code: 'KEY_MISMATCH',
       message: `${named('the private key', cert.keySource)} does not belong to the certificate ${cert.source} (${nothingSent})`,
       hint: 'use the key downloaded together with this certificate from the console; a mismatched key cannot be presented (the server would see no client certificate: ERR_NETWORK)',
+    };
+  }
+  if (codes.has('key-not-proven')) {
+    return {
+      attempt: null,
+      phase: 'client-certificate',
+      code: 'KEY_NOT_PROVEN',
+      message: `${named('the private key', cert.keySource)} carries the public key of the certificate ${cert.source} but does not prove possession of it: a forged or damaged key (${nothingSent})`,
+      hint: 'use the key downloaded together with this certificate from the console; the handshake signature made with this one would fail (decrypt_error); --force tries the handshake anyway',
+    };
+  }
+  if (codes.has('never-valid')) {
+    return {
+      attempt: null,
+      phase: 'client-certificate',
+      code: 'CERT_NEVER_VALID',
+      message: `the client certificate is never valid: its validity starts ${isoDay(new Date(cert.notBefore))}, after it ends ${isoDay(new Date(cert.notAfter))} (${nothingSent})`,
+      hint: 'issue a new certificate in the console and deploy it; --force tries the handshake anyway',
     };
   }
   if (codes.has('expired')) {

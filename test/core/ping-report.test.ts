@@ -115,6 +115,17 @@ describe('the local pre-check', () => {
     expect(failure?.hint).toMatch(/--force/);
   });
 
+  it('blocks a forged key and a never-valid certificate, unless forced', () => {
+    const forged = reportOf('verdicts/forged-ec.crt', 'verdicts/forged-ec.key', true);
+    expect(precheck(forged, false)).toMatchObject({ ok: false, forced: false });
+    expect(precheck(forged, true)).toMatchObject({ ok: false, forced: true });
+    expect(precheckFailure(forged)).toMatchObject({ attempt: null, phase: 'client-certificate', code: 'KEY_NOT_PROVEN' });
+    const never = reportOf('verdicts/never-valid.crt', 'verdicts/never-valid.key');
+    expect(precheck(never, false).ok).toBe(false);
+    expect(precheckFailure(never)).toMatchObject({ code: 'CERT_NEVER_VALID' });
+    expect(precheckFailure(never)?.message).toBe('the client certificate is never valid: its validity starts 2027-01-01, after it ends 2026-06-01 (checked locally, nothing was sent)');
+  });
+
   it('blocks a not-yet-valid certificate', () => {
     const cert = reportOf('lifecycle/not-yet-valid.crt', 'lifecycle/not-yet-valid.key');
     expect(precheckFailure(cert)).toMatchObject({ code: 'CERT_NOT_YET_VALID' });

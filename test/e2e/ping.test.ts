@@ -24,7 +24,7 @@ import {
   type RunningServer,
   type TestPki,
 } from '../helpers/tls-servers.js';
-import { BIN, cleanEnv, runCli, type CliResult, type RunOptions } from './helpers.js';
+import { BIN, cleanEnv, fixture, runCli, type CliResult, type RunOptions } from './helpers.js';
 
 let pki: TestPki;
 let dir: string;
@@ -485,6 +485,27 @@ describe('the local pre-check', () => {
     const { code, report } = await pingJson([url, '--cert', files['client.pem'] as string, '--key', files['otherCa.key'] as string, ...ca(), '--force']);
     expect(code).toBe(1);
     expect(report.failure).toMatchObject({ phase: 'client-certificate', code: 'KEY_MISMATCH', attempt: 1 });
+    expect(counting.connections()).toBe(0);
+  });
+
+  it('a forged key (its public half, no possession) and a never-valid certificate: exit 1 before any traffic, as check and the agent refuse them', async () => {
+    for (const [name, code] of [
+      ['forged-ec', 'KEY_NOT_PROVEN'],
+      ['forged-rsa', 'KEY_NOT_PROVEN'],
+      ['never-valid', 'CERT_NEVER_VALID'],
+    ] as const) {
+      const pair = ['--cert', fixture(`verdicts/${name}.crt`), '--key', fixture(`verdicts/${name}.key`)];
+      const { code: exit, report } = await pingJson([url, ...pair, ...ca()]);
+      expect(exit).toBe(1);
+      expect(report.ok).toBe(false);
+      expect(report.failure).toMatchObject({ phase: 'client-certificate', code, attempt: null });
+      expect(report.failure?.message).toMatch(/\(checked locally, nothing was sent\)$/);
+      expect(report.failure?.hint).toMatch(/--force tries the handshake anyway/);
+      expect(report.attempts).toEqual([]);
+      const text = await ping([url, ...pair, ...ca()]);
+      expect(text.code).toBe(1);
+      expect(text.stdout.split('\n')[0]).toMatch(/^FAIL  client-certificate: /);
+    }
     expect(counting.connections()).toBe(0);
   });
 
