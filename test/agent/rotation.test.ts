@@ -102,7 +102,7 @@ describe('rotation under load', () => {
     // Keep-alive did its work: far fewer connections than requests.
     expect(server.connections.opened - opened).toBeLessThan(result.total / 4);
     expect(mtls.metrics()).toMatch(/^aitoss_agent_rotations_total 1$/m);
-  });
+  }, 60_000); // several waits of up to 10 s each: the bound is theirs, not the test default
 
   it('follows a Kubernetes Secret volume whose ..data symlink is swapped', async () => {
     const dir = tempDir();
@@ -120,7 +120,7 @@ describe('rotation under load', () => {
     expect(result.failures).toEqual([]);
     expect(new Set(result.afterRotation)).toEqual(new Set([gen2.serial]));
     expect(mtls.status().serialNumber).toBe(gen2.serial);
-  });
+  }, 60_000);
 
   it('closes idle keep-alive connections that hold the old certificate', async () => {
     const dir = tempDir();
@@ -189,7 +189,7 @@ describe('bad candidates', () => {
     writeFileSync(join(dir, 'app.crt'), gen2.cert);
     await until(() => rotated.length === 1, 10_000, 'the rotation to the good pair');
     expect(await get(server.url, mtls.agent)).toBe(gen2.serial);
-  });
+  }, 60_000);
 
   it('in a folder, a newer generation with the wrong key is rejected while the current one stays', async () => {
     const dir = tempDir();
