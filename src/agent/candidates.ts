@@ -146,7 +146,7 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
   const usable = new Map<CertificateReport, Candidate>();
   for (const entry of judged) {
     if (entry.reasons.length > 0) {
-      turnedDown.push({ id: entry.id, notAfter: entry.pair.leaf.notAfter, ...failure(entry.report, entry.reasons) });
+      turnedDown.push({ id: entry.id, notAfter: entry.pair.leaf.notAfter, ...failure(entry.report, entry.reasons, options.now) });
       continue;
     }
     const candidate = toCandidate(entry.pair, entry.report, entry.id);
@@ -181,11 +181,11 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
 }
 
 /** A reason code of `cert check` as the agent's error code (the agent always requires a key). */
-function failure(report: CertificateReport, reasons: ReasonCode[]): Omit<TurnedDown, 'id'> {
+function failure(report: CertificateReport, reasons: ReasonCode[], now: Date): Omit<TurnedDown, 'id'> {
   const reason = reasons[0] as ReasonCode;
   const noKey = (r: ReasonCode) => r === 'key-not-checked' || r === 'no-matching-key';
   const code = (noKey(reason) ? 'no-key' : reason) as MtlsErrorCode;
-  const words = reasons.map((r) => (noKey(r) ? 'no private key among the sources belongs to it' : reasonText(report, r, 0)));
+  const words = reasons.map((r) => (noKey(r) ? 'no private key among the sources belongs to it' : reasonText(report, r, 0, now.toISOString())));
   return { code, message: escapeControlCharacters(`${report.source}: ${words.join('; ')}`), source: report.source };
 }
 

@@ -51,6 +51,16 @@ export function isoDay(date: Date): string {
 }
 
 /**
+ * How long ago an expired certificate expired, in whole days rounded down like the days
+ * left (`daysRemaining` of an expired certificate rounds the other way: one hour after
+ * notAfter it is -1): `expired 36 days ago`, `expired less than a day ago`.
+ */
+export function expiredAgoPhrase(notAfter: Date, now: Date): string {
+  const days = Math.floor((now.getTime() - notAfter.getTime()) / DAY_MS);
+  return days < 1 ? 'expired less than a day ago' : `expired ${days} day${days === 1 ? '' : 's'} ago`;
+}
+
+/**
  * The time left in words, as every output says it: `25 days left, expires 2027-01-14`,
  * `less than a day left, expires 2026-12-01 at 12:00 UTC`, `1 day left, …`. For a valid certificate.
  */

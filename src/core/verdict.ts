@@ -7,7 +7,7 @@
  * current pair; its older members are superseded and do not fail the gate. With `all`,
  * every pair is judged on its own. CA certificates are reported, not judged.
  */
-import { isoDay, NOTICE_DAYS, timeLeftPhrase } from './lifecycle.js';
+import { expiredAgoPhrase, isoDay, NOTICE_DAYS, timeLeftPhrase } from './lifecycle.js';
 import {
   judgedAlone,
   named,
@@ -168,14 +168,12 @@ export function reasonsFor(
 }
 
 /** One reason in words, as the verdict line and the CI annotations say it. */
-export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnder: number): string {
+export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnder: number, evaluatedAt: string): string {
   switch (reason) {
     case 'never-valid':
       return `never valid: it starts ${isoDay(new Date(cert.notBefore))}, after it ends ${isoDay(new Date(cert.notAfter))}`;
     case 'expired':
-      return cert.daysRemaining < 0
-        ? `expired ${plural(-cert.daysRemaining, 'day')} ago (${isoDay(new Date(cert.notAfter))})`
-        : `expired today (${isoDay(new Date(cert.notAfter))})`;
+      return `${expiredAgoPhrase(new Date(cert.notAfter), new Date(evaluatedAt))} (${isoDay(new Date(cert.notAfter))})`;
     case 'not-yet-valid':
       return `not valid until ${isoDay(new Date(cert.notBefore))}`;
     case 'below-threshold':
@@ -206,18 +204,18 @@ export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnde
 }
 
 /** The one-line summary of a verdict, after the source: `5 days left (< 30)`. */
-export function verdictText(cert: CheckedCertificate, failUnder: number): string {
-  if (cert.verdict === 'fail') return cert.reasons.map((r) => reasonText(cert, r, failUnder)).join('; ');
-  const days = validityPhrase(cert);
+export function verdictText(cert: CheckedCertificate, failUnder: number, evaluatedAt: string): string {
+  if (cert.verdict === 'fail') return cert.reasons.map((r) => reasonText(cert, r, failUnder, evaluatedAt)).join('; ');
+  const days = validityPhrase(cert, evaluatedAt);
   if (cert.verdict === 'ca-certificate') return `a CA certificate, not judged; ${days}`;
   if (cert.verdict === 'superseded') return `superseded by ${cert.supersededBy ?? 'a newer certificate'}; this one has ${days}`;
   return cert.keyMatch === null ? `${days}; key not checked` : days;
 }
 
-function validityPhrase(cert: CertificateReport): string {
-  if (cert.level === 'expired') return reasonText(cert, 'expired', 0);
-  if (cert.level === 'not-yet-valid') return reasonText(cert, 'not-yet-valid', 0);
-  if (cert.level === 'never-valid') return reasonText(cert, 'never-valid', 0);
+function validityPhrase(cert: CertificateReport, evaluatedAt: string): string {
+  if (cert.level === 'expired') return reasonText(cert, 'expired', 0, evaluatedAt);
+  if (cert.level === 'not-yet-valid') return reasonText(cert, 'not-yet-valid', 0, evaluatedAt);
+  if (cert.level === 'never-valid') return reasonText(cert, 'never-valid', 0, evaluatedAt);
   return timeLeftPhrase(cert.daysRemaining, new Date(cert.notAfter));
 }
 

@@ -16,7 +16,7 @@ export function renderCheckText(unescaped: CheckReport, style: Style): string {
   const report = escapeStrings(unescaped);
   const verdicts = verdictLines(report, style);
   const details = [
-    ...report.certificates.map((cert) => withVerdictRow(cert, report.failUnder, style)),
+    ...report.certificates.map((cert) => withVerdictRow(cert, report.failUnder, report.evaluatedAt, style)),
     ...report.keys.map((key) => renderKey(key, style)),
     ...renderSkipped(report.skipped, style),
   ];
@@ -30,14 +30,14 @@ export function renderCheckVerdicts(report: CheckReport, style: Style): string {
 
 function verdictLines(report: CheckReport, style: Style): string[] {
   return report.certificates.flatMap((cert) => [
-    verdictLine(cert, report.failUnder, style),
+    verdictLine(cert, report.failUnder, report.evaluatedAt, style),
     ...cert.messages.map((message) => `      ${style.severity('warning', `→ ${message}`)}`),
   ]);
 }
 
 /** `PASS  app.crt: …`; the certificate's strings must already be escaped (the renderers above do it). */
-export function verdictLine(cert: CheckedCertificate, failUnder: number, style: Style): string {
-  return `${verdictLabel(cert, style)}  ${titleOf(cert)}: ${verdictText(cert, failUnder)}`;
+export function verdictLine(cert: CheckedCertificate, failUnder: number, evaluatedAt: string, style: Style): string {
+  return `${verdictLabel(cert, style)}  ${titleOf(cert)}: ${verdictText(cert, failUnder, evaluatedAt)}`;
 }
 
 function verdictLabel(cert: CheckedCertificate, style: Style): string {
@@ -56,12 +56,12 @@ function titleOf(cert: CheckedCertificate): string {
  * header says FAIL where its status alone would read OK (a threshold above the
  * console's notices, a key required and missing): OK never stands next to a failure.
  */
-function withVerdictRow(cert: CheckedCertificate, failUnder: number, style: Style): string {
+function withVerdictRow(cert: CheckedCertificate, failUnder: number, evaluatedAt: string, style: Style): string {
   const label = cert.verdict === 'fail' && cert.status === 'ok' ? style.fail('FAIL') : undefined;
-  const [header, ...rest] = renderCertificate(cert, style, label).split('\n');
+  const [header, ...rest] = renderCertificate(cert, evaluatedAt, style, label).split('\n');
   // verdictText already opens with "superseded by …" or "a CA certificate, not judged".
   const word = cert.verdict === 'pass' ? `${style.pass('pass')}: ` : cert.verdict === 'fail' ? `${style.fail('FAIL')}: ` : '';
-  const verdict = `  ${'verdict'.padEnd(LABEL_WIDTH)}${word}${verdictText(cert, failUnder)}`;
+  const verdict = `  ${'verdict'.padEnd(LABEL_WIDTH)}${word}${verdictText(cert, failUnder, evaluatedAt)}`;
   return [header, verdict, ...rest].join('\n');
 }
 

@@ -25,13 +25,13 @@ export function renderGithub(unescaped: CheckReport): GithubOutput {
   const lines: string[] = [];
   for (const cert of report.certificates) {
     if (cert.verdict === 'fail') {
-      lines.push(command('error', { file: fileOf(cert), title: 'Client certificate fails the check' }, annotation(cert, report.failUnder)));
+      lines.push(command('error', { file: fileOf(cert), title: 'Client certificate fails the check' }, annotation(cert, report.failUnder, report.evaluatedAt)));
     } else if (cert.verdict === 'pass' && isInsideNotice(cert)) {
       lines.push(
         command(
           'warning',
           { file: fileOf(cert), title: `Client certificate expires in ${plural(cert.daysRemaining, 'day')}` },
-          annotation(cert, report.failUnder),
+          annotation(cert, report.failUnder, report.evaluatedAt),
         ),
       );
     }
@@ -57,8 +57,8 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function annotation(cert: CheckedCertificate, failUnder: number): string {
-  const head = `${cert.source}: ${verdictText(cert, failUnder)}`;
+function annotation(cert: CheckedCertificate, failUnder: number, evaluatedAt: string): string {
+  const head = `${cert.source}: ${verdictText(cert, failUnder, evaluatedAt)}`;
   const advice = cert.messages.length > 0 ? cert.messages : [cert.nextAction];
   return [head, ...advice].join('\n');
 }
@@ -89,7 +89,7 @@ export function renderSummaryMarkdown(unescaped: CheckReport): string {
   const rows = report.certificates.map((cert) => {
     const result = cert.verdict === 'pass' && isInsideNotice(cert) ? '⚠️ pass' : VERDICT_CELL[cert.verdict];
     const key = { proven: 'matches', mismatch: 'does not match', 'not-proven': 'not proven', none: 'not checked' }[cert.keyStatus];
-    return `| ${[result, code(cert.source), cell(cert.subject), String(cert.daysRemaining), cert.notAfter.slice(0, 10), key, cell(verdictText(cert, report.failUnder))].join(' | ')} |`;
+    return `| ${[result, code(cert.source), cell(cert.subject), String(cert.daysRemaining), cert.notAfter.slice(0, 10), key, cell(verdictText(cert, report.failUnder, report.evaluatedAt))].join(' | ')} |`;
   });
   const title = report.status === 'pass' ? '✅ passed' : '❌ failed';
   return [

@@ -9,7 +9,7 @@
  * a server can't write to the terminal.
  */
 import { escapeControlCharacters as esc } from '../core/errors.js';
-import type { Level } from '../core/lifecycle.js';
+import { expiredAgoPhrase, type Level } from '../core/lifecycle.js';
 import { plural } from '../core/report.js';
 import type { PhaseName, PhaseStats, PingFailure, PingReport } from '../core/ping-report.js';
 import { phaseDurations, shownAttempt } from '../core/ping-report.js';
@@ -178,7 +178,7 @@ function clientCertificateLines(report: PingReport, shown: ProbeResult | undefin
     row('client cert', `${asked ? `${asked}; ` : ''}${sent}: ${esc(cert.subject)}`),
     ...listed.map((line) => row('', line)),
     row('', `sha256 ${cert.fingerprintSha256}`),
-    row('', `from ${esc(cert.source)}${chain}${cert.keySource ? `, key ${esc(cert.keySource)}` : ''} · ${daysText(cert.daysRemaining, style, cert.level)}`),
+    row('', `from ${esc(cert.source)}${chain}${cert.keySource ? `, key ${esc(cert.keySource)}` : ''} · ${daysText(cert, report.evaluatedAt, style)}`),
   ];
 }
 
@@ -186,8 +186,9 @@ function causeWords(code: string): string {
   return code === 'signature-algorithms' ? "the server accepts no signature this key can make" : code === 'certificate-authorities' ? 'its issuer is not among the CAs the server accepts' : 'cause unknown';
 }
 
-function daysText(days: number, style: Style, level: Level): string {
-  if (level === 'expired') return style.level(level, `expired ${plural(-days, 'day')} ago`.replace('expired 0 days ago', 'expired today'));
+function daysText(cert: { daysRemaining: number; level: Level; notAfter: string }, evaluatedAt: string, style: Style): string {
+  const { daysRemaining: days, level } = cert;
+  if (level === 'expired') return style.level(level, expiredAgoPhrase(new Date(cert.notAfter), new Date(evaluatedAt)));
   if (level === 'not-yet-valid') return style.level(level, 'not yet valid');
   return style.level(level, `${plural(days, 'day')} left`);
 }

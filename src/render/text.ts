@@ -4,7 +4,7 @@
  * certificate and a summary line counting the same statuses. Every string of the report
  * is escaped first (escape.ts). Pure: report in, text out.
  */
-import { PLATFORM_VALIDITY_DAYS, timeLeftPhrase } from '../core/lifecycle.js';
+import { expiredAgoPhrase, PLATFORM_VALIDITY_DAYS, timeLeftPhrase } from '../core/lifecycle.js';
 import { plural, STATUS_ORDER, type CertificateReport, type InspectReport, type KeyReport, type Problem, type Status } from '../core/report.js';
 import { escapeStrings } from './escape.js';
 import { escapeControlCharacters } from '../core/errors.js';
@@ -51,7 +51,7 @@ export function styleStatus(style: Style, cert: Pick<CertificateReport, 'status'
 export function renderInspectText(unescaped: InspectReport, style: Style): string {
   const report = escapeStrings(unescaped);
   const blocks = [
-    ...report.certificates.map((c) => renderCertificate(c, style)),
+    ...report.certificates.map((c) => renderCertificate(c, report.evaluatedAt, style)),
     ...report.keys.map((k) => renderKey(k, style)),
   ];
   return `${[...blocks, ...renderSkipped(report.skipped, style), renderSummary(report, style)].join('\n\n')}\n`;
@@ -69,10 +69,10 @@ export function renderSkipped(skipped: InspectReport['skipped'], style: Style): 
 }
 
 /** One certificate's block; `label` replaces the status in its header (check's FAIL). Strings must be escaped already. */
-export function renderCertificate(cert: CertificateReport, style: Style, label?: string): string {
+export function renderCertificate(cert: CertificateReport, evaluatedAt: string, style: Style, label?: string): string {
   const title = cert.position > 1 || cert.chain.length > 0 ? `${cert.source} (block ${cert.position})` : cert.source;
   const lines = [
-    `${style.bold(title)}  ${label ?? styleStatus(style, cert, STATUS_LABEL[cert.status])}  ${style.level(cert.level, remainingPhrase(cert))}`,
+    `${style.bold(title)}  ${label ?? styleStatus(style, cert, STATUS_LABEL[cert.status])}  ${style.level(cert.level, remainingPhrase(cert, evaluatedAt))}`,
     row('subject', cert.subject || `(empty subject)${cert.subjectAltName ? `, alt names ${cert.subjectAltName}` : ''}`),
     row('issuer', cert.issuer),
     row('serial', cert.serialNumber),
@@ -125,9 +125,9 @@ function renderSummary(report: InspectReport, style: Style): string {
   return style.dim(parts.join(' · '));
 }
 
-export function remainingPhrase(cert: Pick<CertificateReport, 'level' | 'daysRemaining' | 'notBefore' | 'notAfter'>): string {
+export function remainingPhrase(cert: Pick<CertificateReport, 'level' | 'daysRemaining' | 'notBefore' | 'notAfter'>, evaluatedAt: string): string {
   if (cert.level === 'never-valid') return `never valid: starts ${cert.notBefore.slice(0, 10)}, ends ${cert.notAfter.slice(0, 10)}`;
-  if (cert.level === 'expired') return `expired ${plural(-cert.daysRemaining, 'day')} ago`.replace('expired 0 days ago', 'expired today');
+  if (cert.level === 'expired') return expiredAgoPhrase(new Date(cert.notAfter), new Date(evaluatedAt));
   if (cert.level === 'not-yet-valid') return `valid from ${cert.notBefore.slice(0, 10)}`;
   return timeLeftPhrase(cert.daysRemaining, new Date(cert.notAfter));
 }

@@ -45,7 +45,7 @@ describe('the threshold', () => {
     const cert = pair('lifecycle/boundary-30d', {}, new Date(PIN.getTime() + 3 * HOUR));
     expect(cert.daysRemaining).toBe(29);
     expect(cert).toMatchObject({ verdict: 'fail', reasons: ['below-threshold'] });
-    expect(verdictText(cert, 30)).toBe('29 days left (< 30)');
+    expect(verdictText(cert, 30, PIN.toISOString())).toBe('29 days left (< 30)');
   });
 
   it('follows failUnder both ways', () => {
@@ -73,7 +73,7 @@ describe('failure reasons', () => {
     const cert = pair(name);
     expect(cert.verdict).toBe('fail');
     expect(cert.reasons).toEqual(reasons);
-    expect(verdictText(cert, 30)).toMatch(text);
+    expect(verdictText(cert, 30, PIN.toISOString())).toMatch(text);
   });
 
   it('fails a bundle that puts the intermediate first', () => {
@@ -94,7 +94,7 @@ describe('failure reasons', () => {
     const cert = report.certificates[0]!;
     expect(cert.keyMatch).toBeNull();
     expect(cert).toMatchObject({ verdict: 'pass', reasons: [] });
-    expect(verdictText(cert, 30)).toBe('207 days left, expires 2027-06-26; key not checked');
+    expect(verdictText(cert, 30, PIN.toISOString())).toBe('207 days left, expires 2027-06-26; key not checked');
     const required = check(['pairs/rsa-pkcs8.crt'], [], { requireKey: true });
     expect(required.status).toBe('fail');
     expect(required.certificates[0]!.reasons).toEqual(['key-not-checked']);

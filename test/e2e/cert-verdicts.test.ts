@@ -170,6 +170,15 @@ describe('one story: header, verdict, counts and next action agree', () => {
     for (const out of [inspected.stdout, checked.stdout]) expect(out).not.toMatch(/\b0 days\b/);
   });
 
+  it('after expiry: whole days since, rounded down ("less than a day ago" one hour after, never "1 day ago")', async () => {
+    const crt = fixture('lifecycle/critical-12h.crt'); // notAfter 2026-12-01 12:00 UTC
+    const at = (when: string, command: string, ...extra: string[]) => runCli(['cert', command, crt, fixture('lifecycle/critical-12h.key'), '--at', when, ...extra]);
+    const hourAfter = await at('2026-12-01T13:00:00Z', 'inspect');
+    expect(hourAfter.stdout).toMatch(/EXPIRED {2}expired less than a day ago$/m);
+    expect((await at('2026-12-01T13:00:00Z', 'check', '-q')).stdout).toBe(`FAIL  ${crt}: expired less than a day ago (2026-12-01)\n      → issue the next certificate now; none is staged\n`);
+    expect((await at('2026-12-03T00:00:00Z', 'inspect')).stdout).toMatch(/EXPIRED {2}expired 1 day ago$/m);
+  });
+
   it('superseded certificates are named and counted as such everywhere, with whose days they are', async () => {
     const args = [fixture('demo')];
     const text = await check(args);

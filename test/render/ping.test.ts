@@ -150,7 +150,7 @@ describe('renderPingText', () => {
   it('a pre-check refusal: no attempt, the certificate not sent, its problems listed', () => {
     const text = renderPingText(
       report([], {
-        clientCertificate: { ...CLIENT, level: 'expired', daysRemaining: -3 },
+        clientCertificate: { ...CLIENT, level: 'expired', daysRemaining: -3, notAfter: '2026-11-28T00:00:00.000Z' },
         precheck: { ok: false, forced: false, problems: [{ code: 'expired', severity: 'error', message: 'expired on 2026-11-28: API calls made with it fail' }] },
         precheckFailure: { attempt: null, phase: 'client-certificate', code: 'CERT_EXPIRED', message: 'the client certificate expired on 2026-11-28 (checked locally, nothing was sent)', hint: 'issue a new certificate' },
       }),

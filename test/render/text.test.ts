@@ -33,7 +33,11 @@ describe('renderInspectText', () => {
 });
 
 it('remainingPhrase and stamp', () => {
-  expect(remainingPhrase({ level: 'expired', daysRemaining: -1, notBefore: '', notAfter: '2026-11-30T00:00:00.000Z' })).toBe('expired 1 day ago');
-  expect(remainingPhrase({ level: 'not-yet-valid', daysRemaining: 400, notBefore: '2027-01-01T00:00:00.000Z', notAfter: '' })).toBe('valid from 2027-01-01');
+  const expired = { level: 'expired', daysRemaining: -1, notBefore: '', notAfter: '2026-11-30T00:00:00.000Z' } as const;
+  expect(remainingPhrase(expired, '2026-12-01T00:00:00.000Z')).toBe('expired 1 day ago');
+  // One hour after notAfter, daysRemaining is already -1: the phrase counts whole days since.
+  expect(remainingPhrase(expired, '2026-11-30T01:00:00.000Z')).toBe('expired less than a day ago');
+  expect(remainingPhrase({ ...expired, daysRemaining: -3 }, '2026-12-02T23:00:00.000Z')).toBe('expired 2 days ago');
+  expect(remainingPhrase({ level: 'not-yet-valid', daysRemaining: 400, notBefore: '2027-01-01T00:00:00.000Z', notAfter: '' }, '2026-12-01T00:00:00.000Z')).toBe('valid from 2027-01-01');
   expect(stamp('2026-06-01T12:34:56.000Z')).toBe('2026-06-01 12:34 UTC');
 });
