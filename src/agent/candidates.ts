@@ -167,7 +167,8 @@ export async function selectPair(plan: SourcePlan, options: { passphrase: string
     throw fail(reason.code, reason.message, reason.source);
   }
   if (usableSets.length > 1) {
-    const names = usableSets.map((set) => `${set.subject} from ${set.issuer}`);
+    // Named by file too: a same-subject stranger may carry the very same subject and issuer name.
+    const names = usableSets.map((set) => `${set.current.source} (${set.subject} from ${set.issuer})`);
     throw fail(
       'ambiguous',
       `the sources hold usable certificates of ${usableSets.length} different rotation sets (${names.join('; ')}): give the agent one app's certificates only`,

@@ -59,7 +59,11 @@ describe('the agent on the core verdicts', () => {
         copyFileSync(fixture(`${name}.crt`), join(dir, `${name}.crt`));
         copyFileSync(fixture(`${name}.key`), join(dir, `${name}.key`));
       }
-      await expect(createMtlsAgent({ dir, clock }), stranger).rejects.toMatchObject({ code: 'ambiguous' });
+      const refused = createMtlsAgent({ dir, clock });
+      await expect(refused, stranger).rejects.toMatchObject({ code: 'ambiguous' });
+      // Each set named by its file: the two may read the same by subject and issuer name.
+      await expect(refused).rejects.toThrow(`${join(dir, 'console.crt')} (CN=stranger.partner.example`);
+      await expect(refused).rejects.toThrow(`${join(dir, `${stranger}.crt`)} (CN=stranger.partner.example`);
     }
   });
 
