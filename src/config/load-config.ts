@@ -12,6 +12,7 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { inputError, isAitossError } from '../core/errors.js';
+import { isShowablePath } from '../input/src-value.js';
 import { validateConfig, type FileConfig } from './schema.js';
 
 export const MODULE_NAME = 'aitoss';
@@ -403,6 +404,10 @@ function checkNamedFile(file: string, given: string): void {
     info = statSync(file);
   } catch (error) {
     const code = (error as { code?: string }).code;
+    // A key pasted where the file name goes (`--config "$(cat app.key)"`) is never echoed: only a plausible path is.
+    if (!isShowablePath(given)) {
+      throw inputError('--config', `names no readable file (${code ?? 'error'}); the value is not shown, as it does not look like a file path`, 'pass the path of a configuration file');
+    }
     throw inputError(given, code === 'ENOENT' ? 'no such configuration file (given as --config)' : `cannot be read (${code ?? 'error'})`, undefined, error);
   }
   if (!info.isFile()) throw inputError(given, 'is not a file (given as --config)');

@@ -124,6 +124,19 @@ describe('key material given where a path was expected never reaches any output'
     }
   }
 
+  // --config takes a path too: the key pasted there is never echoed either.
+  it.each(values.flatMap(([name, value]) => [[name, ['config', '--config', value]], [name, ['cert', 'check', '--config', value, '--json']]] as const))(
+    '%s as --config',
+    async (_name, args) => {
+      const result = await runCli(args, { env: { DEBUG: 'aitoss' }, secrets });
+      expect(result.code).toBe(2);
+      const joined = (result.stdout + result.stderr).replace(/\\[nr]|\s/g, '');
+      for (const secret of secrets) expect(joined).not.toContain(secret);
+      expect(result.stdout + result.stderr).not.toMatch(/PRIVATE KEY|Bag Attributes|MC4C|MII[A-Za-z0-9+/]{8}/);
+      expect(result.stderr).toMatch(/^aitoss: --config: names no readable file/);
+    },
+  );
+
   // The title names the shape, never the value (a test log is output too).
   it.each(runs)('%s as %s, %s, %s', async (_name, form, format, command, value) => {
     const { args, env, cwd } = invocation(form, value, format === 'text' ? [] : format.split(' '), command);
