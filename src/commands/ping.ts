@@ -32,6 +32,7 @@ import {
 import type { InspectReport } from '../core/report.js';
 import { inspectInputs } from '../input/inspect-inputs.js';
 import { readSingleSource } from '../input/read-source.js';
+import { quotedValue } from '../input/src-value.js';
 import { renderJson } from '../render/json.js';
 import { renderPingText } from '../render/ping-text.js';
 import type { ProbePhase, ProbeResult } from '../tls/types.js';
@@ -133,7 +134,7 @@ async function runPing(ctx: CommandContext, urlArgument: string | undefined, opt
   const tlsCore = import('../tls/index.js');
   tlsCore.catch(() => undefined);
   const method = options.method.toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw usageError(`--method ${options.method}: expected an HTTP method such as GET or HEAD`);
+  if (!/^[A-Z]+$/.test(method)) throw usageError(`--method ${quotedValue(options.method)}: expected an HTTP method such as GET or HEAD`);
   const flagUrl = urlArgument === undefined ? undefined : targetUrl(urlArgument, 'flag');
   const settings = await resolveSettings(
     {

@@ -3,6 +3,7 @@
  * wrong type is an input error (exit 2) naming the file, the key and what was expected.
  */
 import { redactUrlCredentials } from '../core/redact.js';
+import { isShowablePath, quotedValue } from '../input/src-value.js';
 import { MAX_TIMER_MS, parseDuration } from '../core/duration.js';
 import { inputError } from '../core/errors.js';
 
@@ -98,6 +99,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') {
     const shown = redactUrlCredentials(value); // an endpoint's user:password@ is never shown
+    // Not even the start of a key pasted into the wrong setting is repeated (quotedValue).
+    if (shown.trim() !== '' && !isShowablePath(shown)) return `the string ${quotedValue(shown)}`;
     return `the string ${JSON.stringify(shown.length > 40 ? `${shown.slice(0, 37)}...` : shown)}`;
   }
   if (typeof value === 'number') return `the number ${value}`;

@@ -10,7 +10,7 @@ import { inputError } from '../core/errors.js';
 import { redactUrlCredentials } from '../core/redact.js';
 import { DEFAULT_FAIL_UNDER } from '../core/verdict.js';
 import { PASSPHRASE_ENV, type CredentialRequest } from '../input/credentials.js';
-import { looksLikeContent } from '../input/src-value.js';
+import { looksLikeContent, quotedValue } from '../input/src-value.js';
 import { loadConfigAndSearch, type ConfigSearch } from './load-config.js';
 import { isHttpsUrl, type FileConfig } from './schema.js';
 
@@ -137,7 +137,7 @@ function envFailUnder(env: NodeJS.ProcessEnv): Setting<number> | undefined {
   const value = env[SETTING_ENV.failUnder];
   if (value === undefined || value.trim() === '') return undefined;
   if (!/^\d+$/.test(value.trim())) {
-    throw inputError(`env:${SETTING_ENV.failUnder}`, `expected a whole number of days (0 or more), got ${JSON.stringify(value)}`);
+    throw inputError(`env:${SETTING_ENV.failUnder}`, `expected a whole number of days (0 or more), got ${quotedValue(value)}`);
   }
   return { value: Number(value.trim()), origin: `env:${SETTING_ENV.failUnder}` };
 }
@@ -148,7 +148,7 @@ function envTimeout(env: NodeJS.ProcessEnv): Setting<number> | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const parsed = parseDuration(value);
   if ('problem' in parsed) {
-    throw inputError(`env:${SETTING_ENV.timeout}`, `${parsed.problem}, got ${JSON.stringify(value)}`);
+    throw inputError(`env:${SETTING_ENV.timeout}`, `${parsed.problem}, got ${quotedValue(value)}`);
   }
   return { value: parsed.ms, origin: `env:${SETTING_ENV.timeout}` };
 }
@@ -165,7 +165,7 @@ function envEndpoint(env: NodeJS.ProcessEnv): Setting<string> | undefined {
   const value = env[SETTING_ENV.endpoint];
   if (value === undefined || value.trim() === '') return undefined;
   if (!isHttpsUrl(value.trim())) {
-    throw inputError(`env:${SETTING_ENV.endpoint}`, `expected an https:// URL, got ${JSON.stringify(redactUrlCredentials(value))}`);
+    throw inputError(`env:${SETTING_ENV.endpoint}`, `expected an https:// URL, got ${quotedValue(redactUrlCredentials(value))}`);
   }
   return { value: value.trim(), origin: `env:${SETTING_ENV.endpoint}` };
 }

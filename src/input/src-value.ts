@@ -87,6 +87,16 @@ function switchRate(chars: string): number {
 }
 
 /**
+ * A setting's value quoted in an error line (a number of days, a duration, a URL, an HTTP
+ * method: not a SRC), in JSON quotes: only when it may be shown (isShowablePath), so a
+ * key pasted into the wrong variable or flag is not repeated either.
+ */
+export function quotedValue(value: string): string {
+  if (value.trim() === '' || isShowablePath(value)) return JSON.stringify(value);
+  return looksLikeContent(value) ? '<key or certificate content, not shown>' : '<a value that is not shown>';
+}
+
+/**
  * Where the value came from, in words: `--key`, `AITOSS_KEY (environment)`,
  * `key in .aitossrc.yaml`, `a PATH argument`.
  */

@@ -137,6 +137,28 @@ describe('key material given where a path was expected never reaches any output'
     },
   );
 
+  // Settings that are no path (a number of days, a duration, a URL, an HTTP method) quote a bad value, but never a key put there by mistake.
+  it.each(
+    values.flatMap(([name, value]) => {
+      const project = mkdtempSync(join(dir, 'value-'));
+      writeFileSync(join(project, '.aitossrc.json'), JSON.stringify({ failUnder: value }));
+      return [
+        [name, 'AITOSS_FAIL_UNDER', ['config'], { AITOSS_FAIL_UNDER: value }, undefined],
+        [name, 'AITOSS_TIMEOUT', ['config', '--json'], { AITOSS_TIMEOUT: value }, undefined],
+        [name, 'AITOSS_ENDPOINT', ['ping', '--json'], { AITOSS_ENDPOINT: value }, undefined],
+        [name, 'ping --method', ['ping', 'https://127.0.0.1:9/', '--method', value], {}, undefined],
+        [name, 'failUnder in the configuration file', ['config'], {}, project],
+      ] as const;
+    }),
+  )('%s as %s', async (_name, _where, args, env, cwd) => {
+    const result = await runCli(args, { env: { DEBUG: 'aitoss', ...env }, cwd, secrets });
+    expect(result.code).toBe(2);
+    const output = result.stdout + result.stderr;
+    const joined = output.replace(/\\[nr]|\s/g, '');
+    for (const secret of secrets) expect(joined).not.toContain(secret);
+    expect(output).not.toMatch(/PRIVATE KEY|Bag Attributes|MC4C|MII[A-Za-z0-9+/]{8}/);
+  });
+
   // The title names the shape, never the value (a test log is output too).
   it.each(runs)('%s as %s, %s, %s', async (_name, form, format, command, value) => {
     const { args, env, cwd } = invocation(form, value, format === 'text' ? [] : format.split(' '), command);
