@@ -51,8 +51,10 @@ export interface LoadedKey {
 export interface KeyFileFacts {
   /** Permission bits, e.g. 0o644. */
   mode: number;
-  /** Inside a git work tree and not ignored. */
-  unignoredInGit: boolean;
+  /** Inside a git work tree and not ignored; null when git could not say (see gitUnknown). */
+  unignoredInGit: boolean | null;
+  /** Why git could not say whether the file is ignored. */
+  gitUnknown?: string;
 }
 
 const KEY_LABELS: Record<string, KeyFormat> = {

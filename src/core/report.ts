@@ -45,6 +45,7 @@ export type ProblemCode =
   | 'no-certificate'
   | 'key-permissions'
   | 'key-in-git'
+  | 'key-in-git-unknown'
   | 'key-not-proven'
   | 'never-valid'
   | 'malformed-eku'
@@ -428,6 +429,12 @@ export function keyFileProblems(key: LoadedKey): Problem[] {
       code: 'key-in-git',
       severity: 'warning',
       message: `the key file ${key.source} is inside a git work tree and not ignored: add it to .gitignore; if it was ever pushed, revoke the certificate in the console and issue a new one`,
+    });
+  } else if (unignoredInGit === null) {
+    problems.push({
+      code: 'key-in-git-unknown',
+      severity: 'warning',
+      message: `the key file ${key.source} is inside a git work tree, and git could not say whether it is ignored (${key.file.gitUnknown ?? 'no answer'}): run git check-ignore ${key.source} there yourself, or keep the key outside the work tree`,
     });
   }
   return problems;

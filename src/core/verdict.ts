@@ -41,7 +41,9 @@ export const DEFAULT_FAIL_UNDER = NOTICE_DAYS.expiring;
  * - `no-client-auth`: its extended key usage forbids TLS client authentication, so the API refuses it;
  * - `leaf-not-first`: its bundle puts an intermediate first, so TLS would present the intermediate;
  * - `key-permissions` (with `strict`): its key file is readable by group or others;
- * - `key-in-git` (with `strict`): its key file sits in a git work tree without being ignored.
+ * - `key-in-git` (with `strict`): its key file sits in a git work tree without being ignored;
+ * - `key-in-git-unknown` (with `strict`): its key file sits in a git work tree and git could
+ *   not say whether it is ignored (the strict gate does not assume it is).
  */
 export const REASON_CODES = [
   'expired',
@@ -59,6 +61,7 @@ export const REASON_CODES = [
   'leaf-not-first',
   'key-permissions',
   'key-in-git',
+  'key-in-git-unknown',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -160,7 +163,7 @@ export function reasonsFor(
     if (has(code)) reasons.push(code);
   }
   if (options.strict) {
-    for (const code of ['key-permissions', 'key-in-git'] as const) {
+    for (const code of ['key-permissions', 'key-in-git', 'key-in-git-unknown'] as const) {
       if (cert.problems.some((p) => p.code === code)) reasons.push(code);
     }
   }
@@ -200,6 +203,8 @@ export function reasonText(cert: CertificateReport, reason: ReasonCode, failUnde
       return `${named('its key file', cert.keySource)} is readable by group or others (--strict): chmod 600 it`;
     case 'key-in-git':
       return `${named('its key file', cert.keySource)} is in a git work tree and not ignored (--strict)`;
+    case 'key-in-git-unknown':
+      return `${named('its key file', cert.keySource)} is in a git work tree and git could not say whether it is ignored (--strict)`;
   }
 }
 
@@ -244,6 +249,9 @@ function failureAction(cert: CertificateReport, reasons: readonly ReasonCode[], 
         break;
       case 'key-in-git':
         if (reasons.length === 1) return `add ${cert.keySource ?? 'its key file'} to .gitignore; if it was ever pushed, revoke the certificate in the console and issue a new one`;
+        break;
+      case 'key-in-git-unknown':
+        if (reasons.length === 1) return `run git check-ignore ${cert.keySource ?? 'on its key file'} in that work tree to see why git did not answer, or keep the key outside the work tree`;
         break;
       default:
         return own;

@@ -10,7 +10,7 @@ import type { CertificateFile, ExplicitPair } from '../core/pairing.js';
 import { readSourceContents, type SourceContents } from '../core/credentials.js';
 import { escapeControlCharacters, fileProblem, inputError, isAitossError, usageError, type AitossError } from '../core/errors.js';
 import { checkKeyDerivation, loadPrivateKey, type KeyBlock, type LoadedKey } from '../core/private-key.js';
-import { unignoredInGit } from './git-exposure.js';
+import { gitExposure } from './git-exposure.js';
 import { readPathArgument, readSingleSource, type RawSource, type SkippedSource, type SourceIO } from './read-source.js';
 import { isShowablePath, shownFile } from './src-value.js';
 
@@ -219,8 +219,11 @@ async function describeKeyFiles(keys: LoadedKey[], raws: Array<RawSource | undef
   const modes = new Map(raws.filter((r) => r?.mode !== undefined).map((r) => [r!.name, r!.mode!]));
   const fileKeys = keys.filter((k) => modes.has(k.source));
   if (fileKeys.length === 0) return;
-  const exposed = await unignoredInGit([...new Set(fileKeys.map((k) => k.source))], cwd);
-  for (const key of fileKeys) key.file = { mode: modes.get(key.source)!, unignoredInGit: exposed.has(key.source) };
+  const git = await gitExposure([...new Set(fileKeys.map((k) => k.source))], cwd);
+  for (const key of fileKeys) {
+    const unknown = git.unknown.get(key.source);
+    key.file = { mode: modes.get(key.source)!, unignoredInGit: unknown !== undefined ? null : git.unignored.has(key.source), ...(unknown !== undefined && { gitUnknown: unknown }) };
+  }
 }
 
 export function resolvePassphrase(request: Pick<CredentialRequest, 'passphraseEnv'>, io: Pick<SourceIO, 'env'>): string | undefined {

@@ -1,7 +1,8 @@
 /**
  * Which key files sit inside a git work tree without being ignored (and so are one
  * `git add .` away from being pushed). One `git check-ignore` per work tree, and only
- * when a `.git` is found above a key file; without git, nothing is reported.
+ * when a `.git` is found above a key file. When git cannot answer there (not installed,
+ * a repository it refuses), the key file is reported as unknown, never as safe.
  *
  * The work tree is one the user merely inspects, perhaps unpacked from an archive: its
  * `.git/config` can name commands (git's gitsecurityboundary(7): "Git repository
@@ -12,8 +13,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-export async function unignoredInGit(paths: readonly string[], cwd: string): Promise<Set<string>> {
-  const exposed = new Set<string>();
+/** Key files git would take, and those git could not answer for (with git's reason). */
+export interface GitExposure {
+  /** Inside a git work tree and not ignored. */
+  unignored: Set<string>;
+  /** Inside a git work tree, but git did not answer (not installed, refused the repository,
+   * timed out): whether they are ignored is unknown, never assumed. */
+  unknown: Map<string, string>;
+}
+
+export async function gitExposure(paths: readonly string[], cwd: string): Promise<GitExposure> {
+  const exposure: GitExposure = { unignored: new Set(), unknown: new Map() };
   const roots = new Map<string, string[]>();
   const rootOf = new Map<string, string | null>();
   for (const path of paths) {
@@ -31,16 +41,38 @@ export async function unignoredInGit(paths: readonly string[], cwd: string): Pro
       input: `${absolute.join('\0')}\0`,
       encoding: 'utf8',
       env: gitEnvironment(process.env),
-      timeout: 5000,
+      timeout: GIT_TIMEOUT_MS,
     });
-    // 0: some ignored, 1: none ignored; anything else (no git, not a repo): say nothing.
-    if (result.error || (result.status !== 0 && result.status !== 1)) continue;
+    // 0: some ignored, 1: none ignored; anything else: git could not say.
+    const failure = gitFailure(result);
+    if (failure !== undefined) {
+      for (const file of files) exposure.unknown.set(file, failure);
+      continue;
+    }
     const ignored = new Set(result.stdout.split('\0').filter(Boolean).map((p) => resolve(root, p)));
     files.forEach((file, i) => {
-      if (!ignored.has(absolute[i] as string)) exposed.add(file);
+      if (!ignored.has(absolute[i] as string)) exposure.unignored.add(file);
     });
   }
-  return exposed;
+  return exposure;
+}
+
+const GIT_TIMEOUT_MS = 5000;
+
+/** Why git gave no answer, in one line; undefined when it answered (exit 0 or 1). */
+function gitFailure(result: { error?: Error; status: number | null; stderr: string }): string | undefined {
+  const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'git is not installed';
+  if (code === 'ETIMEDOUT') return `git did not answer within ${GIT_TIMEOUT_MS / 1000} s`;
+  // A git that stops before reading its input (a repository it refuses) leaves us EPIPE;
+  // its exit status and first line say why.
+  const stoppedEarly = code === 'EPIPE' && result.status !== null && result.status > 1;
+  if (result.error && !stoppedEarly) return `git could not be run (${code ?? result.error.message})`;
+  if (result.status === 0 || result.status === 1) return undefined;
+  // git's first line says why (e.g. "fatal: detected dubious ownership in repository at ...").
+  const first = (result.stderr ?? '').split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  const said = first.length > 200 ? `${first.slice(0, 200)}…` : first;
+  return said ? `git: ${said}` : `git exited ${result.status ?? 'on a signal'}`;
 }
 
 /**
@@ -56,7 +88,8 @@ export async function unignoredInGit(paths: readonly string[], cwd: string): Pro
  *   none belongs in check-ignore, and none can be reached through it.
  * - core.untrackedCache: the cache is a performance aid whose refresh writes the index.
  * safe.directory is left as git has it: a work tree owned by another user is refused by
- * git (exit 128), and then nothing is reported, rather than trusting that repository.
+ * git (exit 128): the key file is then reported as unknown (key-in-git-unknown), rather
+ * than trusting that repository or assuming the key is ignored.
  */
 export const GIT_ARGS: readonly string[] = [
   '--no-pager',

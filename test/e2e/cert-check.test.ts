@@ -408,6 +408,24 @@ describe('--strict: how key files are stored', () => {
     expect((await checkJson([dir, '--strict'])).code).toBe(0);
   });
 
+  it('a key in a work tree git cannot answer for is unknown: a warning, and a failure with --strict', async () => {
+    const dir = pairIn(tempDir(), 0o600);
+    execFileSync('git', ['init', '-q', dir]);
+    // No git on PATH: whether the key is ignored cannot be established.
+    const noGit = { env: { PATH: join(dir, 'no-bin-here') } };
+    const lenient = await checkJson([dir], noGit);
+    expect(lenient.code).toBe(0);
+    expect(lenient.json.certificates[0].problems).toContainEqual(expect.objectContaining({ code: 'key-in-git-unknown', severity: 'warning' }));
+    expect(lenient.json.certificates[0].problems.find((p: { code: string }) => p.code === 'key-in-git-unknown').message).toMatch(/git is not installed/);
+    const strict = await checkJson([dir, '--strict'], noGit);
+    expect(strict.code).toBe(1);
+    expect(strict.json.certificates[0].reasons).toEqual(['key-in-git-unknown']);
+    const text = await check([dir, '--strict', '--at', PIN], noGit);
+    expect(text.stdout.split('\n')[0]).toBe(`FAIL  ${join(dir, 'app.crt')}: its key file ${join(dir, 'app.key')} is in a git work tree and git could not say whether it is ignored (--strict)`);
+    // With git, the same folder is answered for.
+    expect((await checkJson([dir, '--strict'])).json.certificates[0].reasons).toEqual(['key-in-git']);
+  });
+
   it('the text verdict names the fix', async () => {
     const dir = pairIn(tempDir(), 0o640);
     const result = await check([dir, '--strict', '--at', PIN]);

@@ -3,24 +3,60 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitEnvironment, unignoredInGit } from '../../src/input/git-exposure.js';
+import { gitEnvironment, gitExposure } from '../../src/input/git-exposure.js';
 import { fixture, runCli } from '../e2e/helpers.js';
 
-describe('unignoredInGit', () => {
+describe('gitExposure', () => {
   it('reports key files in a work tree unless ignored, nested folders included', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'aitoss-git-'));
     execFileSync('git', ['init', '-q', repo]);
     mkdirSync(join(repo, 'certs'));
     for (const name of ['certs/app.key', 'certs/old.key', 'secret.key']) writeFileSync(join(repo, name), 'k');
     writeFileSync(join(repo, '.gitignore'), 'old.key\n');
-    const exposed = await unignoredInGit(['certs/app.key', 'certs/old.key', 'secret.key'], repo);
-    expect([...exposed].sort()).toEqual(['certs/app.key', 'secret.key']);
+    const exposure = await gitExposure(['certs/app.key', 'certs/old.key', 'secret.key'], repo);
+    expect([...exposure.unignored].sort()).toEqual(['certs/app.key', 'secret.key']);
+    expect(exposure.unknown.size).toBe(0);
   });
 
   it('reports nothing outside a work tree', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitoss-nogit-'));
     writeFileSync(join(dir, 'app.key'), 'k');
-    expect((await unignoredInGit(['app.key'], dir)).size).toBe(0);
+    const exposure = await gitExposure(['app.key'], dir);
+    expect(exposure.unignored.size + exposure.unknown.size).toBe(0);
+  });
+
+  it('says unknown, with git\'s reason, when git cannot answer for a work tree (a broken .git)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitoss-brokengit-'));
+    writeFileSync(join(dir, '.git'), 'gitdir: /nonexistent/aitoss\n');
+    writeFileSync(join(dir, 'app.key'), 'k');
+    const exposure = await gitExposure(['app.key'], dir);
+    expect(exposure.unignored.size).toBe(0);
+    expect(exposure.unknown.get('app.key')).toMatch(/^git: fatal: /);
+  });
+
+  it('says unknown when git is not installed', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'aitoss-git-'));
+    execFileSync('git', ['init', '-q', repo]);
+    writeFileSync(join(repo, 'app.key'), 'k');
+    const path = process.env.PATH;
+    process.env.PATH = join(repo, 'no-bin-here');
+    try {
+      const exposure = await gitExposure(['app.key'], repo);
+      expect(exposure.unknown.get('app.key')).toBe('git is not installed');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  // Root is how CI runs; git's ownership check is about another user's repository.
+  it.runIf(process.getuid?.() === 0)('says unknown for a repository git refuses (owned by another user, checked as root)', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'aitoss-git-'));
+    execFileSync('git', ['init', '-q', repo]);
+    writeFileSync(join(repo, 'app.key'), 'k');
+    execFileSync('chown', ['-R', '65534:65534', repo]);
+    const exposure = await gitExposure(['app.key'], repo);
+    expect(exposure.unignored.size).toBe(0);
+    expect(exposure.unknown.get('app.key')).toMatch(/dubious ownership/);
   });
 
   it("git gets no GIT_* variable that would point it elsewhere, and none that let it write or ask", () => {
