@@ -8,13 +8,16 @@ const { join } = require('node:path');
 const cacheHome = process.env.XDG_CACHE_HOME?.startsWith('/') ? process.env.XDG_CACHE_HOME : process.env.HOME?.startsWith('/') && join(process.env.HOME, '.cache');
 if (cacheHome) require('node:module').enableCompileCache?.(join(cacheHome, 'aitoss', 'node-compile-cache'));
 
+const root = join(__dirname, '..');
 let cli;
 try {
   cli = require('../dist/cli.cjs');
 } catch (error) {
   if (error?.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli.cjs')) throw error;
-  // A clone that was never built (npm install builds it): one line, no stack trace.
-  process.stderr.write(`aitoss: ${join(__dirname, '..', 'dist', 'cli.cjs')} is missing: run npm install (or npm run build) in ${join(__dirname, '..')}\n`);
+}
+// Never built, or built by another version (a pull without a rebuild): one line, no stack trace.
+if (typeof cli?.run !== 'function') {
+  process.stderr.write(`aitoss: ${cli ? `${join(root, 'dist')} was built by another version of aitoss` : `${join(root, 'dist', 'cli.cjs')} is missing`}: run npm install (or npm run build) in ${root}\n`);
   process.exit(70);
 }
 cli.run(process.argv.slice(2));

@@ -75,4 +75,17 @@ describe('bin/aitoss.cjs', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`aitoss: ${join(clone, 'dist', 'cli.cjs')} is missing: run npm install (or npm run build) in ${clone}\n`);
   });
+
+  it('says in one line that dist/ was built by another version (a pull without a rebuild), exit 70', () => {
+    const clone = mkdtempSync(join(tmpdir(), 'aitoss-stale-'));
+    mkdirSync(join(clone, 'bin'));
+    mkdirSync(join(clone, 'dist'));
+    writeFileSync(join(clone, 'bin', 'aitoss.cjs'), readFileSync(BIN));
+    // An older build's bundle: loads, but has no run() to call.
+    writeFileSync(join(clone, 'dist', 'cli.cjs'), 'module.exports = { main() {} };\n');
+    const result = spawnSync(process.execPath, [join(clone, 'bin', 'aitoss.cjs'), 'cert', 'inspect', 'x'], { env: cleanEnv(), encoding: 'utf8' });
+    expect(result.status).toBe(70);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`aitoss: ${join(clone, 'dist')} was built by another version of aitoss: run npm install (or npm run build) in ${clone}\n`);
+  });
 });
