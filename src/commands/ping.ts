@@ -58,9 +58,10 @@ const HELP = `
 What it does:
   1. loads the certificate and key (--cert/--key, AITOSS_CERT/AITOSS_KEY, or the
      configuration file; encrypted keys read AITOSS_KEY_PASSPHRASE or prompt) and checks
-     them locally: a key that does not match or does not prove possession, or an
-     expired, not-yet-valid or never-valid certificate, fails here without any traffic
-     (--force tries anyway);
+     them locally: a key that does not match or does not prove possession, an expired,
+     not-yet-valid or never-valid certificate, or one whose extensions cert check fails
+     (no clientAuth, a malformed EKU, a duplicated or unknown critical extension) fails
+     here without any traffic (--force tries anyway);
   2. connects (through HTTPS_PROXY with CONNECT unless NO_PROXY or --no-proxy), runs the
      TLS handshake presenting the certificate and its intermediates, sends one request;
   3. reports the address, timings (dns, tcp connect, tls handshake, first byte, total),
@@ -118,7 +119,7 @@ export function pingCommand(ctx: CommandContext): Command {
     )
     .addOption(new Option('-c, --count <n>', 'attempts to make; min/median/max per phase').argParser(atLeastOne).default(1))
     .addOption(new Option('-X, --method <method>', 'HTTP method of the request').default('GET', 'GET'))
-    .option('--force', 'connect even when the local pre-check fails (expired, not-yet-valid or never-valid certificate, a key that does not match or does not prove possession)')
+    .option('--force', 'connect even when the local pre-check fails (expired, not-yet-valid or never-valid certificate, extensions cert check fails, a key that does not match or does not prove possession)')
     .option('-k, --insecure', 'do not verify the server certificate (warned on every run; the client certificate is still tested)')
     .option('--no-proxy', 'connect directly, ignoring HTTPS_PROXY');
   return addFormatOptions(command, TEXT_OR_JSON)

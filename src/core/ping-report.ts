@@ -97,11 +97,21 @@ export interface PingReport {
 /**
  * Problems that stop `ping` before any traffic, unless `--force`: a key that cannot sign
  * for the certificate (mismatched, or carrying its public half without proving
- * possession), and dates no server accepts (a never-valid certificate is expired or not
- * yet valid, whatever the day). What the server thinks of the extensions it is sent is
- * left to the server (shown as warnings).
+ * possession), dates no server accepts (a never-valid certificate is expired or not yet
+ * valid, whatever the day), and the extensions `cert check` fails (one story: a lenient
+ * test server that accepts them says nothing of the API, which verifies).
  */
-export const BLOCKING: readonly ProblemCode[] = ['key-mismatch', 'key-not-proven', 'never-valid', 'expired', 'not-yet-valid'];
+export const BLOCKING: readonly ProblemCode[] = [
+  'key-mismatch',
+  'key-not-proven',
+  'never-valid',
+  'expired',
+  'not-yet-valid',
+  'no-client-auth',
+  'malformed-eku',
+  'duplicate-extension',
+  'unknown-critical-extension',
+];
 
 /** The local pre-check of the chosen certificate (its `cert inspect` report). */
 export function precheck(cert: CertificateReport, force: boolean): Precheck {
@@ -109,6 +119,14 @@ export function precheck(cert: CertificateReport, force: boolean): Precheck {
   const ok = !problems.some((p) => BLOCKING.includes(p.code));
   return { ok, forced: force && !ok, problems };
 }
+
+/** The pre-check failure codes of the extensions a TLS server's verifier rejects. */
+const EXTENSION_FAILURES: Partial<Record<ProblemCode, string>> = {
+  'no-client-auth': 'CERT_NO_CLIENT_AUTH',
+  'malformed-eku': 'CERT_MALFORMED_EKU',
+  'duplicate-extension': 'CERT_DUPLICATE_EXTENSION',
+  'unknown-critical-extension': 'CERT_UNKNOWN_CRITICAL_EXTENSION',
+};
 
 /** The failure a blocking pre-check problem stands for; undefined when nothing blocks. */
 export function precheckFailure(cert: CertificateReport): PingFailure | undefined {
@@ -157,6 +175,16 @@ export function precheckFailure(cert: CertificateReport): PingFailure | undefine
       code: 'CERT_NOT_YET_VALID',
       message: `the client certificate is not valid until ${isoDay(new Date(cert.notBefore))} (${nothingSent})`,
       hint: "keep the current certificate deployed until then, and check this machine's clock; --force tries the handshake anyway",
+    };
+  }
+  const extension = cert.problems.find((p) => EXTENSION_FAILURES[p.code] !== undefined);
+  if (extension) {
+    return {
+      attempt: null,
+      phase: 'client-certificate',
+      code: EXTENSION_FAILURES[extension.code] as string,
+      message: `the client certificate would be refused: ${extension.message} (${nothingSent})`,
+      hint: 'issue a new certificate in the console (its certificates allow TLS client authentication); --force tries the handshake anyway',
     };
   }
   return undefined;

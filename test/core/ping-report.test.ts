@@ -139,11 +139,29 @@ describe('the local pre-check', () => {
     expect(failure?.message).toBe('the private key mismatch/same-type.key does not belong to the certificate mismatch/same-type.crt (checked locally, nothing was sent)');
   });
 
-  it('lets a certificate without clientAuth through (the server says what it thinks)', () => {
-    const cert = reportOf('lifecycle/server-auth-only.crt', 'lifecycle/server-auth-only.key');
+  it('blocks the extensions cert check fails, as check and the agent do (a lenient server says nothing of the API)', () => {
+    for (const [name, code] of [
+      ['lifecycle/server-auth-only', 'CERT_NO_CLIENT_AUTH'],
+      ['verdicts/malformed-eku', 'CERT_MALFORMED_EKU'],
+      ['verdicts/duplicate-eku', 'CERT_DUPLICATE_EXTENSION'],
+      ['verdicts/unknown-critical', 'CERT_UNKNOWN_CRITICAL_EXTENSION'],
+    ] as const) {
+      const cert = reportOf(`${name}.crt`, `${name}.key`);
+      expect(precheck(cert, false).ok, name).toBe(false);
+      expect(precheck(cert, true), name).toMatchObject({ ok: false, forced: true });
+      const failure = precheckFailure(cert);
+      expect(failure, name).toMatchObject({ code, phase: 'client-certificate', attempt: null });
+      expect(failure?.message, name).toMatch(/^the client certificate would be refused: .+ \(checked locally, nothing was sent\)$/);
+      expect(failure?.hint, name).toMatch(/--force tries the handshake anyway/);
+    }
+  });
+
+  it('lets warnings through (the server says what it thinks)', () => {
+    const cert = reportOf('lifecycle/expiring-20d.crt', 'lifecycle/expiring-20d.key');
     const check = precheck(cert, false);
     expect(check.ok).toBe(true);
-    expect(check.problems.map((p) => p.code)).toContain('no-client-auth');
+    expect(check.problems.map((p) => p.code)).toContain('expires-soon');
+    expect(precheckFailure(cert)).toBeUndefined();
   });
 
   it('describes the certificate presented without key material', () => {

@@ -211,7 +211,7 @@ describe('openssl s_server -Verify 1 -verify_return_error -www', () => {
     ['no client certificate', undefined, [], 116, 'certificate_required', /ERR_NETWORK; pass --cert\/--key/],
     ['a certificate from a CA it does not trust', 'otherCa', [], 48, 'unknown_ca', /issued by a CA the server does not trust/],
     ['an expired certificate (--force)', 'expired', ['--force'], 45, 'certificate_expired', /has expired.*issue a new one/],
-    ['a certificate without clientAuth', 'serverAuthOnly', [], 43, 'unsupported_certificate', /missing the clientAuth EKU/],
+    ['a certificate without clientAuth (--force)', 'serverAuthOnly', ['--force'], 43, 'unsupported_certificate', /missing the clientAuth EKU/],
     ['a leaf without its intermediate', 'clientLeafOnly', [], 48, 'unknown_ca', /lacks the intermediate/],
   ] as const)('%s: client-certificate with the alert by name, exit 1', async (_name, pair, extra, number, name, hint) => {
     const args = [url, ...(pair ? creds(pair) : []), ...ca(), ...extra];
@@ -223,6 +223,27 @@ describe('openssl s_server -Verify 1 -verify_return_error -www', () => {
     expect(text.code).toBe(1);
     expect(text.stdout.split('\n')[0]).toBe(`FAIL  client-certificate: ${name} (alert ${number})`);
     expect(text.stdout).toMatch(hint);
+  });
+});
+
+describe('the local pre-check refuses what cert check fails, before any traffic', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    // A lenient server: asks for a certificate, accepts any.
+    server = await startNodeServer(pki, { version: 'TLSv1.3', rejectUnauthorized: false });
+  });
+  afterAll(() => server.close());
+
+  it('a certificate without clientAuth: CERT_NO_CLIENT_AUTH, no attempt, exit 1 (--force reaches the server)', async () => {
+    const url = `https://127.0.0.1:${server.port}/`;
+    const { code, report } = await pingJson([url, ...creds('serverAuthOnly'), ...ca()]);
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(report.attempts).toEqual([]);
+    expect(report.failure).toMatchObject({ phase: 'client-certificate', code: 'CERT_NO_CLIENT_AUTH', attempt: null });
+    const forced = await pingJson([url, ...creds('serverAuthOnly'), ...ca(), '--force']);
+    expect(forced.report.attempts.length).toBe(1);
+    expect(forced.report.precheck).toMatchObject({ ok: false, forced: true });
   });
 });
 
