@@ -4,7 +4,8 @@
  * Whatever is read or refused, no 24-character slice of the key's base64 reaches the
  * error line.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -13,11 +14,15 @@ import { readSingleSource } from '../../src/input/read-source.js';
 import type { SrcOrigin } from '../../src/input/src-value.js';
 import { FUZZ_RUNS } from './settings.js';
 
-const keys = [
-  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }),
-  generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'der' }),
-  generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'der' }),
-].map((der) => der.toString('base64'));
+/**
+ * The quick pass (npm test, a fixed seed) cuts the committed fixture keys, so CI runs the
+ * same cases every time; the long run (npm run fuzz) cuts fresh keys each time.
+ */
+const keys = (
+  process.env.AITOSS_FUZZ_RUNS === undefined
+    ? ['pairs/ed25519.key', 'pairs/ec-pkcs8.key', 'pairs/rsa-pkcs8.key'].map((name) => createPrivateKey(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url))))
+    : [generateKeyPairSync('ed25519').privateKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey]
+).map((key) => key.export({ type: 'pkcs8', format: 'der' }).toString('base64'));
 
 const origins: SrcOrigin[] = [
   { setting: 'key', origin: 'flag' },
