@@ -95,28 +95,13 @@ export interface PingReport {
 }
 
 /**
- * Problems that stop `ping` before any traffic, unless `--force`: a key that cannot sign
- * for the certificate (mismatched, or carrying its public half without proving
- * possession), dates no server accepts (a never-valid certificate is expired or not yet
- * valid, whatever the day), and the extensions `cert check` fails (one story: a lenient
- * test server that accepts them says nothing of the API, which verifies).
+ * The local pre-check of the chosen certificate (its `cert inspect` report). It fails on
+ * what precheckFailure names: the problems that stop `ping` before any traffic, unless
+ * `--force`.
  */
-export const BLOCKING: readonly ProblemCode[] = [
-  'key-mismatch',
-  'key-not-proven',
-  'never-valid',
-  'expired',
-  'not-yet-valid',
-  'no-client-auth',
-  'malformed-eku',
-  'duplicate-extension',
-  'unknown-critical-extension',
-];
-
-/** The local pre-check of the chosen certificate (its `cert inspect` report). */
 export function precheck(cert: CertificateReport, force: boolean): Precheck {
   const problems = cert.problems.filter((p) => p.severity !== 'info');
-  const ok = !problems.some((p) => BLOCKING.includes(p.code));
+  const ok = precheckFailure(cert) === undefined;
   return { ok, forced: force && !ok, problems };
 }
 
@@ -128,7 +113,13 @@ const EXTENSION_FAILURES: Partial<Record<ProblemCode, string>> = {
   'unknown-critical-extension': 'CERT_UNKNOWN_CRITICAL_EXTENSION',
 };
 
-/** The failure a blocking pre-check problem stands for; undefined when nothing blocks. */
+/**
+ * The failure a blocking pre-check problem stands for; undefined when nothing blocks. What
+ * blocks: a key that cannot sign for the certificate (mismatched, or carrying its public
+ * half without proving possession), dates no server accepts (a never-valid certificate is
+ * expired or not yet valid, whatever the day), and the extensions `cert check` fails (one
+ * story: a lenient test server that accepts them says nothing of the API, which verifies).
+ */
 export function precheckFailure(cert: CertificateReport): PingFailure | undefined {
   const codes = new Set(cert.problems.map((p) => p.code));
   const nothingSent = 'checked locally, nothing was sent';
