@@ -18,6 +18,11 @@ describe('redactUrlCredentials: no part of a password is shown', () => {
     expect(redactUrlCredentials(value)).toBe(shown);
   });
 
+  it('a // typed in a password is no scheme separator', () => {
+    expect(redactUrlCredentials('partner:Zq!!//@api.example/path')).toBe('***@api.example/path');
+    expect(redactUrlCredentials('https://partner:a//b c@api.example/')).toBe('https://***@api.example/');
+  });
+
   it('leaves URLs without credentials as given, an @ in the path included', () => {
     expect(redactUrlCredentials('https://apps-in-toss-api.toss.im/')).toBe('https://apps-in-toss-api.toss.im/');
     expect(redactUrlCredentials('https://h.example/users/@me?x=a@b')).toBe('https://h.example/users/@me?x=a@b');
